@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BusinessEvent,
+  type ConversationEvent,
+  type EventOf,
+  type TemplateEvent,
+  type Conversation,
+  decideMessage,
+  foldBusiness,
+  foldTemplate,
+  ms,
+  viewOfRequest,
+} from '@ventana/domain';
+import { type EventStore, type RecordedEvent, decideOnStream } from '@ventana/event-store';
+import { CLOCK, type Clock, EVENT_STORE, SUBSCRIPTIONS, Streams, fromEvent, templateIdFor } from '@ventana/platform';
+import type { Subscription, Subscriptions } from '@ventana/subscriptions';
+import { BusinessUsageRegistry } from './business-usage.registry';
+import { ConversationSnapshots } from './conversation-snapshots';
+
+type Requested = EventOf<'MessageRequested'>['data'];
+
+/**
+ * Decides every requested message, in log order, from the conversation stream read consistently,
+ * and appends the decision with the revision it read: two concurrent deciders cannot both win.
+ * A request is judged at the moment it was made (its own timestamp), so replays decide alike.
+ */
+@Injectable()
+export class MessagePolicyReactor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('window-policy');
+  private readonly usage = new BusinessUsageRegistry();
+  /** Per conversation: everything before its last decided request, folded (a request itself changes nothing). */
+  private readonly snapshots = new ConversationSnapshots(100_000);
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SUBSCRIPTIONS) private readonly subscriptions: Subscriptions,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.subscriptions.react({
+      name: 'window-policy',
+      types: ['MessageRequested'],
+      handle: (event) => this.decide(event),
+      // Limits are per business: one business's requests are decided in order, businesses side by side.
+      partitionBy: (event) => (event.data as Requested).businessId,
+      // Businesses handed over by another instance bring their recent usage: reload it from the log.
+      onAssigned: () => this.usage.rebuild(this.store, this.clock.now()),
+      onError: (error, attempt) => this.logger.error({ err: error, attempt }, 'deciding a message failed; retrying'),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  private async decide(event: RecordedEvent): Promise<void> {
+    const request = event.data as Requested;
+    const now = ms(request.at);
+    const [business, template] = await Promise.all([this.business(request.businessId), this.template(request)]);
+    if (!business) throw new Error(`message ${request.messageId} names unknown business ${request.businessId}`);
+    const stream = Streams.conversation(request.businessId, request.waId);
+    // Start from the snapshot taken at an earlier request of this conversation, if it lies before this one.
+    const snapshot = this.snapshots.get(stream);
+    const start = snapshot && snapshot.revision < event.revision ? snapshot : undefined;
+    const { result } = await decideOnStream<ConversationEvent, { decision?: ConversationEvent; before: Conversation }>(
+      this.store,
+      stream,
+      (events) => {
+        const view = viewOfRequest(events, request.messageId, start?.state);
+        if (view.decided) return { events: [], result: { before: view.beforeRequest } };
+        const usage = this.usage.of(request.businessId);
+        const decision = decideMessage(request, { conversation: view.asOfRequest, template, business, usage }, now);
+        return { events: [decision], result: { decision, before: view.beforeRequest } };
+      },
+      fromEvent(event, now),
+      { fromRevision: start ? start.revision + 1 : 0 },
+    );
+    this.snapshots.set(stream, { revision: event.revision, state: result.before });
+    if (result.decision?.type === 'MessageAccepted') this.usage.record(result.decision.data);
+  }
+
+  private async business(businessId: string) {
+    const { events } = await this.store.readStream(Streams.business(businessId));
+    return foldBusiness(events as unknown as BusinessEvent[]);
+  }
+
+  private async template(request: Requested) {
+    if (!request.template) return undefined;
+    const id = templateIdFor(request.businessId, request.template.name, request.template.language);
+    const { events } = await this.store.readStream(Streams.template(id));
+    return foldTemplate(events as unknown as TemplateEvent[]);
+  }
+}

@@ -1,0 +1,34 @@
+import type { RecordedEvent } from '../event';
+
+/**
+ * The newest events this process appended, in position order, as they were appended (no SQL, no
+ * JSON parsing): subscriptions following the head read from here. It only answers when it holds
+ * every event from `after` up to the log's head; the store clears it when another process appends.
+ */
+export class RecentLog {
+  private events: RecordedEvent[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  add(recorded: readonly RecordedEvent[]): void {
+    const last = this.events.at(-1);
+    if (last && last.position + 1 !== recorded[0].position) this.events = [];
+    this.events.push(...recorded);
+    if (this.events.length > this.capacity * 1.5) this.events = this.events.slice(-this.capacity);
+  }
+
+  clear(): void {
+    this.events = [];
+  }
+
+  read(after: number, limit: number, types: readonly string[] | undefined, head: number): RecordedEvent[] | undefined {
+    const first = this.events[0]?.position;
+    if (first === undefined || after < first - 1 || this.events.at(-1)!.position !== head) return undefined;
+    const wanted = types && new Set(types);
+    const found: RecordedEvent[] = [];
+    for (let i = after - first + 1; i < this.events.length && found.length < limit; i++) {
+      if (!wanted || wanted.has(this.events[i].type)) found.push(this.events[i]);
+    }
+    return found;
+  }
+}

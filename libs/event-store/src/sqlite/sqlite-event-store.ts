@@ -1,0 +1,361 @@
+import Database from 'better-sqlite3';
+import { existsSync, fdatasync, openSync, closeSync } from 'node:fs';
+import type { NewEvent, RecordedEvent } from '../event';
+import { WalCheckpointer } from './wal-checkpointer';
+import { RecentLog } from './recent-log';
+import { StreamCache } from './stream-cache';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type CheckpointStore,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamResult,
+} from '../event-store';
+
+export interface SqliteEventStoreOptions {
+  file: string;
+  /**
+   * FULL (default): an append is acknowledged only once its WAL frames are on disk (fdatasync), so it
+   * survives power loss. NORMAL: acknowledged at commit; survives a process crash, not a power loss.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT, -- AUTOINCREMENT: a position is never reused
+    id TEXT NOT NULL UNIQUE,
+    stream TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    UNIQUE (stream, revision)
+  );
+  -- Serves readAll with a types filter: per type, rows come out already in position order.
+  CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
+  -- The last revision of each stream, so the expected-revision check is one primary-key lookup.
+  CREATE TABLE IF NOT EXISTS streams (name TEXT PRIMARY KEY, revision INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+`;
+
+/** Embedded event store: one SQLite file, one writer at a time (other processes wait up to busy_timeout). */
+export class SqliteEventStore implements EventStore {
+  readonly checkpoints: CheckpointStore;
+  private readonly db: Database.Database;
+  private readonly sql;
+  private readonly commitGroup;
+  private readonly commitEach: (group: QueuedWrite[]) => WriteOutcome[];
+  private readonly durable: boolean;
+  private readonly checkpointer: WalCheckpointer;
+  private readonly walFile: string;
+  private walFd: number | undefined;
+  /** Committed groups waiting for the next WAL sync before they are acknowledged. */
+  private unsynced: (() => void)[] = [];
+  private syncing = false;
+  private readonly streamCache = new StreamCache(20_000);
+  private readonly tail = new RecentLog(10_000);
+  /** The log's head as this process last knew it (its own appends included). */
+  private knownHead: number;
+  private queue: QueuedWrite[] = [];
+  private readonly readTypesTx;
+  /** Woken after every successful append in this process; other processes are seen when waits time out. */
+  private readonly waiters = new Set<() => void>();
+
+  static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+    return new SqliteEventStore(options);
+  }
+
+  constructor({ file, synchronous = 'FULL' }: SqliteEventStoreOptions) {
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL')
+      throw new Error(`invalid synchronous mode: ${String(synchronous)}`);
+    const db = new Database(file);
+    this.db = db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    // SQLite itself never fsyncs on commit (NORMAL); with FULL the store syncs the WAL off the event loop instead.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('wal_autocheckpoint = 0');
+    this.durable = synchronous === 'FULL';
+    this.walFile = `${file}-wal`;
+    db.exec(SCHEMA);
+    this.checkpointer = new WalCheckpointer(file);
+    this.knownHead = (db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() as number) ?? 0;
+
+    const sql = (this.sql = {
+      streamRevision: db.prepare<[string], number>('SELECT revision FROM streams WHERE name = ?').pluck(),
+      saveStream: db.prepare<[string, number]>(
+        'INSERT INTO streams (name, revision) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET revision = excluded.revision',
+      ),
+      insert: db.prepare<[string, string, number, string, number, string, string]>(
+        'INSERT INTO events (id, stream, revision, type, schema_version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      readStream: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision > ? ORDER BY revision'),
+      readAll: db.prepare<[number, number], EventRow>(
+        'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
+      ),
+      readType: db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE type = ? AND position > ? ORDER BY position LIMIT ?',
+      ),
+      head: db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
+      loadCheckpoint: db.prepare<[string], number>('SELECT position FROM checkpoints WHERE name = ?').pluck(),
+      saveCheckpoint: db.prepare<[string, number]>(
+        'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+      ),
+    });
+
+    const appendOne = (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
+      const actual = sql.streamRevision.get(stream) ?? -1;
+      if (!revisionMatches(expected, actual)) throw new WrongExpectedRevisionError(stream, expected, actual);
+      let revision = actual;
+      let position = events.length === 0 ? (sql.head.get() ?? 0) : 0;
+      for (const event of events) {
+        revision += 1;
+        try {
+          const { lastInsertRowid } = sql.insert.run(
+            event.id,
+            stream,
+            revision,
+            event.type,
+            event.schemaVersion ?? 1,
+            JSON.stringify(event.data ?? null),
+            JSON.stringify(event.metadata),
+          );
+          position = Number(lastInsertRowid);
+        } catch (error) {
+          if (isUniqueViolation(error, 'events.id')) throw new DuplicateEventIdError(event.id);
+          throw error;
+        }
+      }
+      if (events.length > 0) sql.saveStream.run(stream, revision);
+      return { nextExpectedRevision: revision, position };
+    };
+
+    const apply = (write: QueuedWrite): AppendResult | undefined =>
+      write.kind === 'append' ? appendOne(write.stream, write.events, write.expected) : void sql.saveCheckpoint.run(write.name, write.position);
+
+    // Group commit: every write queued in one turn of the event loop commits in one transaction.
+    // A revision conflict is found before its append writes anything, so it fails alone; any other
+    // failure rolls the group back, and the slow path then commits each write on its own.
+    this.commitGroup = db.transaction((group: QueuedWrite[]) =>
+      group.map((write): WriteOutcome => {
+        try {
+          return { ok: true, value: apply(write) };
+        } catch (error) {
+          if (error instanceof WrongExpectedRevisionError) return { ok: false, error };
+          throw error;
+        }
+      }),
+    );
+    this.commitEach = (group: QueuedWrite[]) =>
+      group.map((write): WriteOutcome => {
+        try {
+          return { ok: true, value: db.transaction(apply).immediate(write) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+
+    // One read transaction, so every per-type query sees the same snapshot and none can skip a commit.
+    this.readTypesTx = db.transaction((types: readonly string[], after: number, limit: number): EventRow[] =>
+      [...new Set(types)]
+        .flatMap((type) => sql.readType.all(type, after, limit))
+        .sort((a, b) => a.position - b.position)
+        .slice(0, limit),
+    );
+
+    this.checkpoints = {
+      load: async (name) => sql.loadCheckpoint.get(name) ?? 0,
+      save: async (name, position) => void (await this.enqueue({ kind: 'checkpoint', name, position })),
+    };
+  }
+
+  async append(streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return (await this.enqueue({ kind: 'append', stream: streamName, events, expected })) as AppendResult;
+  }
+
+  private enqueue(write: Write): Promise<AppendResult | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...write, resolve, reject } as QueuedWrite);
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const group = this.queue;
+    this.queue = [];
+    let outcomes: WriteOutcome[];
+    try {
+      // IMMEDIATE takes the write lock up front, so every revision check sees the state its inserts change.
+      outcomes = this.commitGroup.immediate(group);
+    } catch {
+      outcomes = this.commitEach(group);
+    }
+    group.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if (write.kind === 'append' && outcome.ok && write.events.length > 0) this.remember(write.stream, write.events, outcome.value!);
+    });
+    if (group.some((w) => w.kind === 'append' && w.events.length > 0)) this.notify();
+    const acknowledge = () =>
+      outcomes.forEach((outcome, i) => (outcome.ok ? group[i].resolve(outcome.value) : group[i].reject(outcome.error)));
+    if (!this.durable) return acknowledge();
+    this.unsynced.push(acknowledge);
+    this.syncWal();
+  }
+
+  /**
+   * Group commit, second half: one fdatasync of the WAL on libuv's thread pool makes every group
+   * committed before it durable; only then are their appends acknowledged. The event loop keeps
+   * serving meanwhile, and groups committed during a sync share the next one.
+   */
+  private syncWal(): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    this.syncing = true;
+    const waiting = this.unsynced;
+    this.unsynced = [];
+    if (this.walFd === undefined && existsSync(this.walFile)) this.walFd = openSync(this.walFile, 'r');
+    const done = () => {
+      this.syncing = false;
+      for (const acknowledge of waiting) acknowledge();
+      this.syncWal();
+    };
+    if (this.walFd === undefined) return done();
+    fdatasync(this.walFd, (error) => {
+      if (error) throw error; // the disk refused: nothing may be acknowledged as durable
+      done();
+    });
+  }
+
+  async readStream(streamName: string, { fromRevision = 0 }: { fromRevision?: number } = {}): Promise<ReadStreamResult> {
+    this.observeHead();
+    const cached = this.streamCache.get(streamName);
+    if (cached) return { events: cached.slice(fromRevision), revision: cached.at(-1)?.revision ?? -1 };
+    if (fromRevision > 0) {
+      // Only the end of a stream that is not cached: read just that, and do not cache a partial stream.
+      const events = this.sql.readStream.all(streamName, fromRevision - 1).map(toRecorded);
+      return { events, revision: events.at(-1)?.revision ?? this.sql.streamRevision.get(streamName) ?? -1 };
+    }
+    const events = this.sql.readStream.all(streamName, -1).map(toRecorded);
+    this.streamCache.put(streamName, events);
+    return { events: events.slice(), revision: events.at(-1)?.revision ?? -1 };
+  }
+
+  /**
+   * Caches are complete only while this process is the only writer: when the log's head is not the
+   * last position this process saw, another process appended, and both caches are dropped.
+   */
+  private observeHead(head = this.sql.head.get() ?? 0): number {
+    if (head !== this.knownHead) {
+      this.streamCache.clear();
+      this.tail.clear();
+      this.knownHead = head;
+    }
+    return head;
+  }
+
+  /** Write-through: what this process just committed goes into the caches, as recorded events. */
+  private remember(stream: string, appended: readonly NewEvent[], result: AppendResult): void {
+    const first = result.position - appended.length + 1;
+    const recorded = appended.map(
+      (event, i): RecordedEvent => ({
+        id: event.id,
+        type: event.type,
+        data: event.data ?? null,
+        schemaVersion: event.schemaVersion ?? 1,
+        metadata: event.metadata,
+        streamName: stream,
+        revision: result.nextExpectedRevision - appended.length + 1 + i,
+        position: first + i,
+      }),
+    );
+    this.observeHead(first - 1);
+    this.knownHead = result.position;
+    this.tail.add(recorded);
+    this.streamCache.extend(stream, recorded);
+  }
+
+  async readAll({ after, limit, types }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const recent = this.tail.read(after, limit, types, this.observeHead());
+    if (recent) return recent;
+    const rows = types ? this.readTypesTx(types, after, limit) : this.sql.readAll.all(after, limit);
+    return rows.map(toRecorded);
+  }
+
+  async waitForAppend(position: number, timeoutMs: number): Promise<void> {
+    // Checked synchronously with the registration below, so an append cannot slip in between.
+    if ((this.sql.head.get() ?? 0) > position) return;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.waiters.add(wake);
+    });
+  }
+
+  async headPosition(): Promise<number> {
+    return this.sql.head.get() ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.queue.length > 0) this.flush(); // writes already queued are committed, not dropped
+    while (this.syncing || this.unsynced.length > 0) await new Promise((r) => setTimeout(r, 1));
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    await this.checkpointer.stop();
+    this.notify(); // release waiters (and their timers) so nothing keeps the process alive
+    this.db.close();
+  }
+
+  private notify(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}
+
+type Write =
+  | { kind: 'append'; stream: string; events: readonly NewEvent[]; expected: ExpectedRevision }
+  | { kind: 'checkpoint'; name: string; position: number };
+type QueuedWrite = Write & { resolve: (value: AppendResult | undefined) => void; reject: (error: unknown) => void };
+type WriteOutcome = { ok: true; value: AppendResult | undefined } | { ok: false; error: unknown };
+
+function revisionMatches(expected: ExpectedRevision, actual: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === -1;
+  return expected === actual;
+}
+
+// Duck-typed rather than `instanceof SqliteError`: the native addon keeps the class of the first load,
+// so instanceof fails when the module is loaded more than once (e.g. one Jest registry per test file).
+function isUniqueViolation(error: unknown, column: string): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes(column);
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    schemaVersion: row.schema_version,
+    metadata: JSON.parse(row.metadata),
+    streamName: row.stream,
+    revision: row.revision,
+    position: row.position,
+  };
+}

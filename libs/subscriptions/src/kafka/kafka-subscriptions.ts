@@ -1,0 +1,185 @@
+import { type EventStore, type RecordedEvent, handleInPartitions } from '@ventana/event-store';
+import type { SqlExecutor } from '@ventana/projections';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { RELAY_CHECKPOINT } from '../relay/relay';
+import type { ProjectorSpec, ReactorSpec, Subscription, Subscriptions } from '../subscriptions';
+import { fromKafkaRecord, typeOfRecord } from './cloud-events';
+import { ConsumerOffsets } from './consumer-offsets';
+import { type KafkaSettings, ensureTopic } from './kafka-client';
+
+const MIN_BACKOFF_MS = 50;
+const MAX_BACKOFF_MS = 5000;
+
+type Batch = EachBatchPayload['batch'];
+
+/**
+ * The distributed adapter: one consumer group per subscriber on the relay's topic. Instances of a
+ * service share the partitions; a rebalance or a crash replays from the last committed offset, and
+ * what was already applied is recognised by its position and dropped.
+ */
+export class KafkaSubscriptions implements Subscriptions {
+  private admin?: Promise<Admin>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: KafkaSettings,
+    /** Read for the relay's checkpoint: what has reached Kafka at all. */
+    private readonly store: EventStore,
+    private readonly log: Logger,
+  ) {}
+
+  react(spec: ReactorSpec): Subscription {
+    const seen = new Map<number, number>(); // partition → last position handled
+    return this.consume(spec, async (consumer, payload) => {
+      const { batch } = payload;
+      const last = seen.get(batch.partition) ?? 0;
+      const events = decode(batch, spec.types).filter((e) => e.position > last);
+      await this.retrying(spec, payload, () => handleInPartitions(events, (e) => spec.handle(e), spec.partitionBy));
+      if (events.length > 0) seen.set(batch.partition, events[events.length - 1].position);
+      await commit(consumer, batch, Number(batch.lastOffset()) + 1);
+    }, spec.onAssigned);
+  }
+
+  project(spec: ProjectorSpec): Subscription {
+    const offsets = new ConsumerOffsets(spec.db, spec.name, this.settings.topic);
+    const ready = offsets.migrate();
+    return this.consume(spec, async (consumer, payload) => {
+      await ready;
+      const { batch } = payload;
+      const stored = await offsets.load(batch.partition);
+      if (Number(batch.firstOffset()) > stored.nextOffset) {
+        // Kafka's committed offset ran ahead of ours (a rewind, or a restored database): ours wins.
+        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(stored.nextOffset) });
+        return;
+      }
+      const fresh = batch.messages.filter((m) => Number(m.offset) >= stored.nextOffset);
+      const events = decode({ ...batch, messages: fresh }, spec.types).filter((e) => e.position > stored.lastPosition);
+      const progress = {
+        nextOffset: Number(batch.lastOffset()) + 1,
+        lastPosition: Math.max(stored.lastPosition, events.at(-1)?.position ?? 0),
+      };
+      const save = (tx: SqlExecutor) => offsets.save(tx, batch.partition, progress);
+      await this.retrying(spec, payload, async () => {
+        if (events.length === 0) return spec.db.transaction(save);
+        let committed = false;
+        await spec.handle(events, (write) =>
+          spec.db.transaction(async (tx) => {
+            await write(tx);
+            await save(tx);
+            committed = true;
+          }),
+        );
+        if (!committed) throw new Error(`projector ${spec.name} handled a batch without committing it`);
+      });
+      await commit(consumer, batch, progress.nextOffset);
+    });
+  }
+
+  async rewind(tx: SqlExecutor, name: string): Promise<void> {
+    await ConsumerOffsets.forget(tx, name);
+  }
+
+  /** Starts a consumer for `spec` and returns its subscription; work begins in the background. */
+  private consume(
+    spec: ReactorSpec | ProjectorSpec,
+    onBatch: (consumer: Consumer, payload: EachBatchPayload) => Promise<void>,
+    onAssigned?: () => Promise<void>,
+  ): Subscription {
+    const groupId = groupIdOf(this.settings.topic, spec.name);
+    const consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 15_000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 50,
+      allowAutoTopicCreation: false,
+    });
+    // Work handed over by a rebalance waits until the instance has reloaded what it needs for it.
+    let assigned: Promise<unknown> = Promise.resolve();
+    if (onAssigned) consumer.on(consumer.events.GROUP_JOIN, () => (assigned = onAssigned().catch((error: unknown) => spec.onError?.(error, 0))));
+    const started = (async () => {
+      await ensureTopic(await this.adminClient(), this.settings);
+      await consumer.connect();
+      await consumer.subscribe({ topic: this.settings.topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async (payload) => {
+          await assigned;
+          await onBatch(consumer, payload);
+        },
+      });
+    })();
+    started.catch((error: unknown) => this.log.error({ err: error, subscriber: spec.name }, 'consumer failed to start'));
+    return {
+      stop: async () => {
+        await started.catch(() => undefined);
+        await consumer.disconnect(); // finishes the batch in hand, commits, leaves the group
+      },
+    };
+  }
+
+  /**
+   * True once the relay has published the log up to `position` and the group has consumed every
+   * partition up to where it ended then: whichever instance holds a partition, it is done with it.
+   */
+  async caughtUp(name: string, position: number, timeoutMs = 2000): Promise<boolean> {
+    const groupId = groupIdOf(this.settings.topic, name);
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.store.checkpoints.load(RELAY_CHECKPOINT)) < position) {
+      if (Date.now() > deadline) return false;
+      await sleep(20);
+    }
+    const admin = await this.adminClient();
+    const ends = await admin.fetchTopicOffsets(this.settings.topic);
+    for (;;) {
+      const [group] = await admin.fetchOffsets({ groupId, topics: [this.settings.topic] });
+      const done = new Map(group.partitions.map((p) => [p.partition, Number(p.offset)]));
+      if (ends.every((end) => Number(end.high) === 0 || (done.get(end.partition) ?? -1) >= Number(end.high))) return true;
+      if (Date.now() > deadline) return false;
+      await sleep(20);
+    }
+  }
+
+  private adminClient(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    return this.admin;
+  }
+
+  async close(): Promise<void> {
+    if (this.admin) await (await this.admin).disconnect();
+  }
+
+  /** Runs `work` until it succeeds, backing off, heartbeating, and giving up only when the consumer stops. */
+  private async retrying(spec: { name: string; onError?: (e: unknown, a: number) => void }, payload: EachBatchPayload, work: () => Promise<void>) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!payload.isRunning() || payload.isStale()) throw error; // the batch goes to whoever owns it next
+        (spec.onError ?? ((e) => this.log.error({ err: e, subscriber: spec.name }, 'handling a batch failed; retrying')))(error, attempt);
+        await sleep(Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (attempt - 1)));
+        await payload.heartbeat().catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** One group per subscriber and topic: several deployments (or test runs) may share a broker. */
+export const groupIdOf = (topic: string, subscriber: string) => `${topic}.${subscriber}`;
+
+function decode(batch: Pick<Batch, 'messages'>, types: readonly string[]): RecordedEvent[] {
+  const wanted = new Set(types);
+  return batch.messages.filter((m) => wanted.has(typeOfRecord(m.headers) ?? '')).map((m) => fromKafkaRecord(m.value, m.headers));
+}
+
+async function commit(consumer: Consumer, batch: Batch, nextOffset: number): Promise<void> {
+  await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(nextOffset) }]);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** A built entry point (`npm run build`); commands run from the repository root. */
+export const entryOf = (app: string) => resolve(`dist/apps/${app}/src/main.js`);
+
+export interface RunningPlatform {
+  url: string;
+  adminToken: string;
+  dataDir: string;
+  pid: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  logs(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface RunningProcess {
+  name: string;
+  url: string;
+  pid: number;
+  logs(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts a built app as a real process on a free port and waits until its /health/ready answers 200. */
+export async function startProcess(options: {
+  name: string;
+  app: string;
+  env: Record<string, string>;
+  keepLogs?: boolean;
+  nodeArgs?: string[];
+  readyWithinMs?: number;
+  /** Listen here instead of on a free port. */
+  fixedPort?: number;
+}): Promise<RunningProcess> {
+  const port = options.fixedPort ?? (await freePort());
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), entryOf(options.app)], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...options.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = options.keepLogs ?? true;
+  child.stdout!.on('data', (chunk: Buffer) => keep && (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  // Never leave a process running behind a crashed driver.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
+  const url = `http://127.0.0.1:${port}`;
+
+  const limit = options.readyWithinMs ?? 30_000;
+  const deadline = Date.now() + limit;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${options.name} exited during start:\n${output}`);
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.name} not ready after ${limit / 1000} s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    name: options.name,
+    url,
+    pid: child.pid!,
+    logs: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** Starts the built embedded platform (`npm run build` first) as a real process and waits until it is ready. */
+export async function startPlatform(options: { dataDir?: string; env?: Record<string, string>; keepLogs?: boolean; nodeArgs?: string[] } = {}): Promise<RunningPlatform> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ventana-e2e-'));
+  const adminToken = options.env?.ADMIN_TOKEN ?? 'test-operator-token';
+  const running = await startProcess({
+    name: 'platform',
+    app: 'ventana',
+    env: { DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, CLOCK: 'test', ...options.env },
+    keepLogs: options.keepLogs,
+    nodeArgs: options.nodeArgs,
+  });
+  return { ...running, adminToken, dataDir };
+}

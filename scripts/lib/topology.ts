@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { type RunningPlatform, type RunningProcess, startProcess } from './platform-process';
+
+/** The distributed deployment on this machine: every service its own process, the public contract on the gateway. */
+export type Service = 'relay' | 'conversation' | 'window-policy' | 'pricing' | 'delivery';
+
+export interface TopologyOptions {
+  databaseUrl: string;
+  kafkaBrokers: string;
+  /** Defaults to a fresh topic, so runs sharing a broker do not see each other. */
+  topic?: string;
+  /** The gateway's port (a free one if not given). */
+  port?: number;
+  instances?: Partial<Record<Service, number>>;
+  env?: Record<string, string>;
+  keepLogs?: boolean;
+}
+
+export interface RunningTopology extends RunningPlatform {
+  processes: RunningProcess[];
+  topic: string;
+}
+
+const SERVICES: Service[] = ['relay', 'conversation', 'window-policy', 'pricing', 'delivery'];
+const DEFAULT_INSTANCES: Record<Service, number> = { relay: 2, conversation: 1, 'window-policy': 1, pricing: 1, delivery: 2 };
+
+export async function startTopology(options: TopologyOptions): Promise<RunningTopology> {
+  const topic = options.topic ?? `ventana.events.${randomBytes(4).toString('hex')}`;
+  const adminToken = options.env?.ADMIN_TOKEN ?? 'test-operator-token';
+  const env = {
+    CLOCK: 'test',
+    EVENT_STORE: 'postgres',
+    ...options.env,
+    ADMIN_TOKEN: adminToken,
+    DATABASE_URL: options.databaseUrl,
+    KAFKA_BROKERS: options.kafkaBrokers,
+    KAFKA_TOPIC: topic,
+  };
+  const instances = { ...DEFAULT_INSTANCES, ...options.instances };
+  const processes: RunningProcess[] = [];
+  const stopAll = async (signal?: NodeJS.Signals) => {
+    await Promise.all([...processes].reverse().map((p) => p.stop(signal)));
+  };
+  try {
+    // Schemas first: one process migrates before its peers race to.
+    processes.push(await startProcess({ name: 'conversation#1', app: 'conversation', env, keepLogs: options.keepLogs }));
+    const rest = SERVICES.flatMap((service) =>
+      Array.from({ length: instances[service] - (service === 'conversation' ? 1 : 0) }, (_, i) => ({ service, n: i + 1 })),
+    );
+    processes.push(
+      ...(await Promise.all(rest.map(({ service, n }) => startProcess({ name: `${service}#${n}`, app: service, env, keepLogs: options.keepLogs })))),
+    );
+    const urls = (service: Service) => processes.filter((p) => p.name.startsWith(`${service}#`)).map((p) => p.url).join(',');
+    const gateway = await startProcess({
+      name: 'gateway',
+      app: 'gateway',
+      env: {
+        ...env,
+        ...(options.port && { PORT: String(options.port) }),
+        CONVERSATION_URL: urls('conversation'),
+        PRICING_URL: urls('pricing'),
+        DELIVERY_URL: urls('delivery'),
+      },
+      keepLogs: options.keepLogs,
+      fixedPort: options.port,
+    });
+    processes.push(gateway);
+    return {
+      url: gateway.url,
+      adminToken,
+      dataDir: '',
+      pid: gateway.pid,
+      topic,
+      processes,
+      logs: () => processes.map((p) => `==== ${p.name}\n${p.logs()}`).join('\n'),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll('SIGKILL');
+    throw error;
+  }
+}
