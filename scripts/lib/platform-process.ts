@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,8 @@ export interface RunningPlatform {
   /** Everything the process wrote to stdout and stderr so far. */
   logs(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops it (SIGTERM by default, SIGKILL for a crash) and starts it again on the same data. */
+  restart(signal?: NodeJS.Signals): Promise<RunningPlatform>;
 }
 
 export interface RunningProcess {
@@ -56,6 +58,13 @@ export async function startProcess(options: {
   const keep = options.keepLogs ?? true;
   child.stdout!.on('data', (chunk: Buffer) => keep && (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // PROCESS_LOG_DIR: every process's output also goes to <dir>/<name>.<pid>.log, for post-mortems.
+  if (process.env.PROCESS_LOG_DIR) {
+    mkdirSync(process.env.PROCESS_LOG_DIR, { recursive: true });
+    const file = createWriteStream(join(process.env.PROCESS_LOG_DIR, `${options.name.replace(/[^\w.-]/g, '_')}.${child.pid}.log`));
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
   // Never leave a process running behind a crashed driver.
   const killOnExit = () => child.kill('SIGKILL');
@@ -83,10 +92,22 @@ export async function startProcess(options: {
     logs: () => output,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
+      // A process that ignores SIGTERM must not hang its caller: kill it, and say so.
+      let timer: NodeJS.Timeout | undefined;
+      const hung = await Promise.race([
+        exited.then(() => false),
+        new Promise<boolean>((resolveHung) => (timer = setTimeout(() => resolveHung(true), STOP_WITHIN_MS))),
+      ]);
+      clearTimeout(timer);
+      if (!hung) return;
+      child.kill('SIGKILL');
       await exited;
+      throw new Error(`${options.name} (pid ${child.pid}) did not stop within ${STOP_WITHIN_MS / 1000} s of ${signal}; killed`);
     },
   };
 }
+
+const STOP_WITHIN_MS = 20_000;
 
 /** Starts the built embedded platform (`npm run build` first) as a real process and waits until it is ready. */
 export async function startPlatform(options: { dataDir?: string; env?: Record<string, string>; keepLogs?: boolean; nodeArgs?: string[] } = {}): Promise<RunningPlatform> {
@@ -99,5 +120,13 @@ export async function startPlatform(options: { dataDir?: string; env?: Record<st
     keepLogs: options.keepLogs,
     nodeArgs: options.nodeArgs,
   });
-  return { ...running, adminToken, dataDir };
+  return {
+    ...running,
+    adminToken,
+    dataDir,
+    restart: async (signal) => {
+      await running.stop(signal);
+      return startPlatform({ ...options, dataDir });
+    },
+  };
 }

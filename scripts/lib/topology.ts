@@ -19,6 +19,8 @@ export interface TopologyOptions {
 export interface RunningTopology extends RunningPlatform {
   processes: RunningProcess[];
   topic: string;
+  databaseUrl: string;
+  restart(signal?: NodeJS.Signals): Promise<RunningTopology>;
 }
 
 const SERVICES: Service[] = ['relay', 'conversation', 'window-policy', 'pricing', 'delivery'];
@@ -39,7 +41,9 @@ export async function startTopology(options: TopologyOptions): Promise<RunningTo
   const instances = { ...DEFAULT_INSTANCES, ...options.instances };
   const processes: RunningProcess[] = [];
   const stopAll = async (signal?: NodeJS.Signals) => {
-    await Promise.all([...processes].reverse().map((p) => p.stop(signal)));
+    const stopped = await Promise.allSettled([...processes].reverse().map((p) => p.stop(signal)));
+    const failed = stopped.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
   };
   try {
     // Schemas first: one process migrates before its peers race to.
@@ -71,9 +75,14 @@ export async function startTopology(options: TopologyOptions): Promise<RunningTo
       dataDir: '',
       pid: gateway.pid,
       topic,
+      databaseUrl: options.databaseUrl,
       processes,
       logs: () => processes.map((p) => `==== ${p.name}\n${p.logs()}`).join('\n'),
       stop: stopAll,
+      restart: async (signal) => {
+        await stopAll(signal);
+        return startTopology({ ...options, topic });
+      },
     };
   } catch (error) {
     await stopAll('SIGKILL');

@@ -1,5 +1,5 @@
 import { countEvents, filesContaining } from '../support/data-dir';
-import { startPlatform, type RunningPlatform } from '../support/platform-process';
+import { startPlatform, type TestPlatform } from '../support/platform-process';
 import { expectProblem } from '../support/problem';
 import { b64, newKeyPair, seal } from '../support/sealed';
 import { Scenario } from '../support/scenario';
@@ -11,7 +11,7 @@ import { type BusinessActor, type CustomerActor, STANDARD_CARD, expectStatus, ph
  * and authentication comes before validation.
  */
 describe('access and isolation', () => {
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let world: Scenario;
   let shop: BusinessActor;
   let rival: BusinessActor;

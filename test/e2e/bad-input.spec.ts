@@ -1,5 +1,5 @@
 import { countEvents } from '../support/data-dir';
-import { startPlatform, type RunningPlatform } from '../support/platform-process';
+import { startPlatform, type TestPlatform } from '../support/platform-process';
 import { expectProblem } from '../support/problem';
 import { b64, newKeyPair, seal } from '../support/sealed';
 import { Scenario } from '../support/scenario';
@@ -10,7 +10,7 @@ import { type BusinessActor, type CustomerActor, STANDARD_CARD, expectStatus, ph
  * problem+json, never a 5xx, and nothing observable changes, neither through the API nor in the store.
  */
 describe('bad input', () => {
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let world: Scenario;
   let shop: BusinessActor;
   let alice: CustomerActor;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { filesContaining, filesUnder } from '../support/data-dir';
-import { startPlatform, type RunningPlatform } from '../support/platform-process';
+import { startPlatform, type TestPlatform } from '../support/platform-process';
 import { Scenario, eventually } from '../support/scenario';
 import { b64, open, seal } from '../support/sealed';
 import { WebhookReceiver, expectedSignature } from '../support/webhook-receiver';
@@ -11,7 +11,7 @@ import { type BusinessActor, type CustomerActor, expectStatus } from '../support
  * platform never holds the plaintext: not in any file under DATA_DIR, not in its logs.
  */
 describe('end-to-end encryption', () => {
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let world: Scenario;
   let webhook: WebhookReceiver;
   let webhookUrl: string;

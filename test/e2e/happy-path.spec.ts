@@ -1,9 +1,9 @@
-import { startPlatform, type RunningPlatform } from '../support/platform-process';
+import { startPlatform, type TestPlatform } from '../support/platform-process';
 import { World, phone } from '../support/world';
 import { b64 } from '../support/sealed';
 
 describe('a day in the life, end to end over HTTP', () => {
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let world: World;
 
   beforeAll(async () => {

@@ -1,10 +1,10 @@
-import { startPlatform, type RunningPlatform } from '../support/platform-process';
+import { startPlatform, type TestPlatform } from '../support/platform-process';
 import { expectProblem } from '../support/problem';
 import { World } from '../support/world';
 
 /** What an operator and a load balancer see: probes, metrics, docs, the click-to-chat link, and 404s. */
 describe('operations', () => {
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let world: World;
 
   beforeAll(async () => {
@@ -105,7 +105,7 @@ describe('operations', () => {
   });
 
   describe('without CLOCK=test', () => {
-    let production: RunningPlatform;
+    let production: TestPlatform;
 
     beforeAll(async () => {
       production = await startPlatform({ env: { CLOCK: '' } });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@ventana/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, SqliteDatabase, projectorName } from '@ventana/projections';
 import { copyDataDir, tableRows } from '../support/data-dir';
-import { startPlatform, type RunningPlatform } from '../support/platform-process';
+import { startPlatform, type TestPlatform } from '../support/platform-process';
 import { Scenario } from '../support/scenario';
 import { STANDARD_CARD, expectStatus, phone } from '../support/world';
 import { StoreSubscriptions } from '@ventana/subscriptions';
@@ -31,7 +31,7 @@ const projectionCheckpoints = (file: string) =>
   tableRows(file, 'subscription_checkpoints', 'name').filter((row) => ALL_PROJECTIONS.some((p) => projectorName(p.name) === (row as { name: string }).name));
 
 describe('projections rebuilt from the log', () => {
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let live: string;
   const copies: string[] = [];
   const copyOf = (dir: string) => {

@@ -1,4 +1,4 @@
-import { startPlatform, type RunningPlatform } from '../support/platform-process';
+import { startPlatform, type TestPlatform } from '../support/platform-process';
 import { Scenario } from '../support/scenario';
 import { expectStatus } from '../support/world';
 
@@ -7,8 +7,8 @@ import { expectStatus } from '../support/world';
  * stopped gracefully (SIGTERM) or killed (SIGKILL), and processing picks up where it stopped.
  */
 describe.each(['SIGTERM', 'SIGKILL'] as const)('restart after %s', (signal) => {
-  let first: RunningPlatform;
-  let second: RunningPlatform | undefined;
+  let first: TestPlatform;
+  let second: TestPlatform | undefined;
 
   afterAll(async () => {
     await first?.stop('SIGKILL');

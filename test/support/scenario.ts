@@ -1,5 +1,5 @@
 import type { Answer } from './api-client';
-import { type RunningPlatform, startPlatform } from './platform-process';
+import { startPlatform } from './platform-process';
 import { seal } from './sealed';
 import { type BusinessActor, type CustomerActor, STANDARD_CARD, World, expectStatus, phone } from './world';
 
@@ -29,18 +29,13 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 }
 
 export class Scenario extends World {
-  private env?: Record<string, string>;
-
-  static async start(env?: Record<string, string>, dataDir?: string): Promise<Scenario> {
-    const scenario = new Scenario(await startPlatform({ env, dataDir }));
-    scenario.env = env;
-    return scenario;
+  static async start(env?: Record<string, string>): Promise<Scenario> {
+    return new Scenario(await startPlatform({ env }));
   }
 
-  /** Stops the platform and starts it again on the same data directory (what `npm start` after a crash or deploy does). */
-  async restart(): Promise<Scenario> {
-    await this.platform.stop();
-    return Scenario.start(this.env, this.platform.dataDir);
+  /** Stops the platform and starts it again on the same data (what a deploy, or a restart after a crash, does). */
+  async restart(signal?: NodeJS.Signals): Promise<Scenario> {
+    return new Scenario(await this.platform.restart(signal));
   }
 
   stop(): Promise<void> {
@@ -238,7 +233,7 @@ export class Scenario extends World {
 }
 
 export { STANDARD_CARD, expectStatus, phone };
-export type { BusinessActor, CustomerActor, RunningPlatform };
+export type { BusinessActor, CustomerActor };
 
 const waIdOf = (c: CustomerActor | string) => (typeof c === 'string' ? c : c.waId);
 const uniqueName = (category: string) => `${category.toLowerCase()}_${Math.random().toString(36).slice(2, 10)}`;

@@ -1,5 +1,5 @@
 import { ApiClient, type Answer } from './api-client';
-import type { RunningPlatform } from './platform-process';
+import type { TestPlatform } from './platform-process';
 import { type KeyPair, b64, newKeyPair, open, seal } from './sealed';
 
 let phoneCounter = 0;
@@ -37,7 +37,7 @@ export const STANDARD_CARD = {
 export class World {
   readonly api: ApiClient;
 
-  constructor(readonly platform: RunningPlatform) {
+  constructor(readonly platform: TestPlatform) {
     this.api = new ApiClient(platform.url);
   }
 

@@ -19,7 +19,7 @@ import {
 import { type EventStore, SqliteEventStore } from '@ventana/event-store';
 import { copyDataDir } from '../../../test/support/data-dir';
 import { type TestSchema, createTestSchema, describeWithPostgres } from '../../../test/support/infra';
-import { type RunningPlatform, startPlatform } from '../../../test/support/platform-process';
+import { type TestPlatform, startPlatform } from '../../../test/support/platform-process';
 import { Scenario } from '../../../test/support/scenario';
 import { STANDARD_CARD, expectStatus, phone } from '../../../test/support/world';
 import { ALL_PROJECTIONS, PostgresDatabase, ProjectionRunner, type SqlDatabase, SqliteDatabase } from './index';
@@ -349,7 +349,7 @@ describeWithPostgres()('projections on PostgreSQL and on SQLite', () => {
   });
 
   describe('a log recorded by the running platform', () => {
-    let platform: RunningPlatform;
+    let platform: TestPlatform;
     let copy: string;
     let schema: TestSchema;
 

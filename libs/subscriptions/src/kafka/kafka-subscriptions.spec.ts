@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_KAFKA_BROKERS, type TestSchema, createTestSchema, describeWithPostgresAndKafka } from '../../../../test/support/infra';
-import { Relay } from '../relay/relay';
+import { Relay, relayLeaseName } from '../relay/relay';
 import type { Subscription } from '../subscriptions';
 import { type KafkaSettings, kafkaClient } from './kafka-client';
 import { KafkaSubscriptions } from './kafka-subscriptions';
@@ -98,7 +98,9 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
     // Kill the active relay's database session, as a crash of its process would.
     const admin = new Client({ connectionString: schema.url });
     await admin.connect();
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ventana-lease:ventana-relay' AND state IS NOT NULL`);
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state IS NOT NULL`, [
+      `ventana-lease:${relayLeaseName(settings.topic)}`,
+    ]);
     await admin.end();
     await until('the standby took over', () => second.currentRole === 'active' || first.currentRole === 'active');
 

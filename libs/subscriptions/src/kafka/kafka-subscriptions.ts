@@ -37,7 +37,7 @@ export class KafkaSubscriptions implements Subscriptions {
       const events = decode(batch, spec.types).filter((e) => e.position > last);
       await this.retrying(spec, payload, () => handleInPartitions(events, (e) => spec.handle(e), spec.partitionBy));
       if (events.length > 0) seen.set(batch.partition, events[events.length - 1].position);
-      await commit(consumer, batch, Number(batch.lastOffset()) + 1);
+      await commit(consumer, payload, Number(batch.lastOffset()) + 1);
     }, spec.onAssigned);
   }
 
@@ -72,7 +72,7 @@ export class KafkaSubscriptions implements Subscriptions {
         );
         if (!committed) throw new Error(`projector ${spec.name} handled a batch without committing it`);
       });
-      await commit(consumer, batch, progress.nextOffset);
+      await commit(consumer, payload, progress.nextOffset);
     });
   }
 
@@ -178,7 +178,12 @@ function decode(batch: Pick<Batch, 'messages'>, types: readonly string[]): Recor
   return batch.messages.filter((m) => wanted.has(typeOfRecord(m.headers) ?? '')).map((m) => fromKafkaRecord(m.value, m.headers));
 }
 
-async function commit(consumer: Consumer, batch: Batch, nextOffset: number): Promise<void> {
+/**
+ * Moves the fetch position past the batch and commits it. Without `resolveOffset` (auto-resolve is
+ * off), kafkajs would fetch from the old position again and again: committing alone does not move it.
+ */
+async function commit(consumer: Consumer, { batch, resolveOffset }: EachBatchPayload, nextOffset: number): Promise<void> {
+  resolveOffset(String(nextOffset - 1));
   await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(nextOffset) }]);
 }
 

@@ -21,6 +21,9 @@ export interface RelayOptions {
   batchSize?: number;
 }
 
+/** One active relay per topic: deployments that share a database but not a topic do not wait on each other. */
+export const relayLeaseName = (topic: string) => `ventana-relay:${topic}`;
+
 export type RelayRole = 'standby' | 'active' | 'stopped';
 
 /**
@@ -60,8 +63,10 @@ export class Relay {
     while (!this.abort.signal.aborted) {
       let lost!: () => void;
       const leaseLost = new Promise<void>((resolve) => (lost = resolve));
-      const lease = await Lease.acquire({ connectionString: leaseDatabaseUrl, name: 'ventana-relay', onLost: lost, signal: this.abort.signal });
+      const lease = await Lease.acquire({ connectionString: leaseDatabaseUrl, name: relayLeaseName(this.options.settings.topic), onLost: lost, signal: this.abort.signal });
       if (!lease) return;
+      // Stopped while the lease was being granted: hand it straight back.
+      if (this.abort.signal.aborted) return lease.release();
       log.info('relay lease acquired: publishing');
       this.become('active');
       const stopped = new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
