@@ -1,5 +1,3 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { Scenario, eventually, expectStatus } from '../support/scenario';
 import { open, seal } from '../support/sealed';
 import { type ReceivedStatus, WebhookReceiver, expectedSignature } from '../support/webhook-receiver';

@@ -12,7 +12,9 @@ export type Upstreams = Record<Upstream, URL[]>;
  * streamed to the service that owns it. It holds no state, so any number can run side by side.
  */
 export function createGateway(upstreams: Upstreams, log: Logger): Server {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // Idle upstream sockets are dropped well before the services' own keep-alive timeout (65 s), so a
+  // request is never written to a socket the service is closing at that moment.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 30_000 });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const forwarded = new Counter({
@@ -65,7 +67,7 @@ export function createGateway(upstreams: Upstreams, log: Logger): Server {
     req.pipe(upstream);
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health/live') return json(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
@@ -82,6 +84,14 @@ export function createGateway(upstreams: Upstreams, log: Logger): Server {
     }
     forward(req, res);
   });
+  keepAliveLongerThanClients(server);
+  return server;
+}
+
+/** Clients (fetch keeps idle sockets 4 s, most proxies 60 s) close idle connections before we do. */
+function keepAliveLongerThanClients(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

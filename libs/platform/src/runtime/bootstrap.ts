@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -23,6 +24,10 @@ export async function bootstrap(name: string, module: Type<unknown>, config: Pla
   );
   SwaggerModule.setup('docs', app, document);
   await app.listen(config.port, '0.0.0.0');
+  // Longer than any client's or the gateway's idle timeout: the client always closes an idle connection first.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   logger.info({ port: config.port, dataDir: config.dataDir, clock: config.testClock ? 'test' : 'system' }, `${name} listening`);
   if (config.adminTokenGenerated) {
     // Printed once, on purpose: the embedded default has no other way to hand the operator a token.
