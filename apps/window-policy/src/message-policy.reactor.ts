@@ -19,6 +19,12 @@ import { ConversationSnapshots } from './conversation-snapshots';
 
 type Requested = EventOf<'MessageRequested'>['data'];
 
+class EarlierRequestUndecided extends Error {
+  constructor(messageId: string) {
+    super(`message ${messageId} waits for the decision on an earlier request of its conversation`);
+  }
+}
+
 /**
  * Decides every requested message, in log order, from the conversation stream read consistently,
  * and appends the decision with the revision it read: two concurrent deciders cannot both win.
@@ -70,6 +76,8 @@ export class MessagePolicyReactor implements OnApplicationBootstrap, OnApplicati
       (events) => {
         const view = viewOfRequest(events, request.messageId, start?.state);
         if (view.decided) return { events: [], result: { before: view.beforeRequest } };
+        // Only a redelivery racing the first delivery gets here; failing sends this event back for a retry.
+        if (view.earlierUndecided) throw new EarlierRequestUndecided(request.messageId);
         const usage = this.usage.of(request.businessId);
         const decision = decideMessage(request, { conversation: view.asOfRequest, template, business, usage }, now);
         return { events: [decision], result: { decision, before: view.beforeRequest } };

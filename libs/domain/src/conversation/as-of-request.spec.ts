@@ -43,6 +43,19 @@ describe('a request is judged on the conversation as it stood when it was made',
   });
 });
 
+describe('requests are decided in the order they were recorded', () => {
+  it('holds a request back while an earlier one has no decision', () => {
+    const history = [inbound(t(0)), requested(t(1), 'm0'), requested(t(2), 'm1')];
+    expect(viewOfRequest(history, 'm1').earlierUndecided).toBe(true);
+    expect(viewOfRequest(history, 'm0').earlierUndecided).toBe(false);
+  });
+
+  it('lets it go once the earlier decision is in the stream, wherever it was appended', () => {
+    const history = [inbound(t(0)), requested(t(1), 'm0'), requested(t(2), 'm1'), accepted(t(1), { messageId: 'm0' })];
+    expect(viewOfRequest(history, 'm1').earlierUndecided).toBe(false);
+  });
+});
+
 describe('judging from a snapshot', () => {
   it('gives the same view from a snapshot of the earlier events as from the whole history', () => {
     const history = [inbound(t(0)), requested(t(1), 'm0'), accepted(t(1), { messageId: 'm0' }), inbound(t(2)), requested(t(3), 'm1')];

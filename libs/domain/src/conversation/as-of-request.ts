@@ -14,6 +14,12 @@ export interface RequestView {
   /** Everything recorded before the request: a snapshot the next request can start from. */
   beforeRequest: Conversation;
   decided: boolean;
+  /**
+   * An earlier request (among `events`) has no decision yet. This one must then wait: its own
+   * decision depends on theirs (the pair bucket), and deciding it first would let both spend the
+   * same token. Deliveries are in order per conversation, so the earlier one is being decided.
+   */
+  earlierUndecided: boolean;
 }
 
 /**
@@ -28,10 +34,15 @@ export function viewOfRequest(events: readonly ConversationEvent[], messageId: s
   let asOf: Conversation | undefined;
   let decided = false;
   const laterRequests = new Set<string>();
+  const undecidedEarlier = new Set<string>();
   for (const event of events) {
+    if (isDecision(event)) undecidedEarlier.delete(event.data.messageId);
     if (asOf === undefined) {
       if (event.type === 'MessageRequested' && event.data.messageId === messageId) asOf = before;
-      else before = evolveConversation(before, event);
+      else {
+        if (event.type === 'MessageRequested') undecidedEarlier.add(event.data.messageId);
+        before = evolveConversation(before, event);
+      }
     } else if (event.type === 'MessageRequested') {
       laterRequests.add(event.data.messageId);
     } else if (isDecision(event)) {
@@ -39,7 +50,7 @@ export function viewOfRequest(events: readonly ConversationEvent[], messageId: s
       else if (!laterRequests.has(event.data.messageId)) asOf = evolveConversation(asOf, event);
     }
   }
-  return { asOfRequest: asOf ?? before, beforeRequest: before, decided };
+  return { asOfRequest: asOf ?? before, beforeRequest: before, decided, earlierUndecided: undecidedEarlier.size > 0 };
 }
 
 export const conversationAsOfRequest = (history: readonly ConversationEvent[], messageId: string): Conversation =>

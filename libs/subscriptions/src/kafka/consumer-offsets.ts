@@ -1,4 +1,4 @@
-import type { SqlDatabase, SqlExecutor } from '@ventana/projections';
+import { type SqlDatabase, type SqlExecutor, migrate } from '@ventana/projections';
 
 /**
  * A projector's Kafka progress, kept in its own database beside its rows: per partition, the next
@@ -22,8 +22,9 @@ export class ConsumerOffsets {
     private readonly topic: string,
   ) {}
 
-  migrate(): Promise<void> {
-    return this.db.run(TABLE);
+  /** Under the migration lock: projectors of several processes start at once, and concurrent CREATE TABLEs collide. */
+  async migrate(): Promise<void> {
+    await migrate(this.db, 'subscription-offsets', [{ version: 1, statements: [TABLE] }]);
   }
 
   async load(partition: number): Promise<PartitionProgress> {

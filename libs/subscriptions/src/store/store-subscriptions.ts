@@ -1,5 +1,5 @@
 import { type CatchUp, type EventStore, startCatchUp, startReactor } from '@ventana/event-store';
-import type { SqlExecutor } from '@ventana/projections';
+import { type SqlExecutor, migrate } from '@ventana/projections';
 import type { ProjectorSpec, ReactorSpec, Subscription, Subscriptions } from '../subscriptions';
 
 const CHECKPOINTS = `CREATE TABLE IF NOT EXISTS subscription_checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`;
@@ -25,7 +25,8 @@ export class StoreSubscriptions implements Subscriptions {
   project(spec: ProjectorSpec): Subscription {
     const { db, name } = spec;
     let catchUp: CatchUp | undefined;
-    const started = db.run(CHECKPOINTS).then(() => {
+    // Under the migration lock: several projectors (or processes) start at once.
+    const started = migrate(db, 'subscription-checkpoints', [{ version: 1, statements: [CHECKPOINTS] }]).then(() => {
       catchUp = startCatchUp({
         name,
         store: this.store,
