@@ -2,17 +2,16 @@ export * from './problem/problem';
 export { ProblemFilter, PROBLEM_CONTENT_TYPE } from './problem/problem.filter';
 export { validationPipe, validateBody, validationProblem, fieldErrors } from './problem/validation';
 
-export { configureHttp, type HttpOptions } from './http/configure-http';
-export { configureBodyParsing, DEFAULT_BODY_LIMIT } from './http/body-limit';
+export { createHttpApp, type HttpOptions } from './http/configure-http';
+export { DEFAULT_BODY_LIMIT } from './http/json-body';
 export { requestIdOf, REQUEST_ID_HEADER } from './http/request-id';
-export type { ExpressRequest, ExpressResponse, ExpressMiddleware, NextFunction } from './http/express-types';
+export type { HttpRequest, HttpReply } from './http/http-types';
+export type { RequestLogOptions } from './http/request-hooks';
 
 export { createLogger, REDACTED_PATHS, type Logger } from './logging/logger';
 export { PinoNestLogger } from './logging/pino-nest-logger';
-export { requestLogMiddleware, type RequestLogOptions } from './logging/request-log.middleware';
 
 export { metricsRegistry, httpRequestsTotal, httpRequestDurationSeconds } from './metrics/metrics';
-export { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 export { MetricsController } from './metrics/metrics.controller';
 export { MetricsModule } from './metrics/metrics.module';
 

@@ -3,17 +3,15 @@ process.env.LOG_LEVEL ??= 'silent';
 import 'reflect-metadata';
 import { Writable } from 'node:stream';
 import { Body, Controller, Get, Injectable, Module, Param, Post } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Length, Min, ValidateNested } from 'class-validator';
 import {
   HealthModule,
   MetricsModule,
-  PinoNestLogger,
   ReadinessChecks,
   bearerToken,
-  configureHttp,
+  createHttpApp,
   createLogger,
   hashToken,
   newSecretToken,
@@ -82,15 +80,11 @@ interface HealthBody {
 const validMessage = { to: '+15550001', template: { name: 'welcome', parameter_count: 2 } };
 
 describe('platform over HTTP', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let base: string;
 
   beforeAll(async () => {
-    app = await NestFactory.create<NestExpressApplication>(TestModule, {
-      bodyParser: false,
-      logger: new PinoNestLogger(),
-    });
-    configureHttp(app);
+    app = await createHttpApp(TestModule);
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });

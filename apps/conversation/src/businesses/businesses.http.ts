@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min } from 'class-validator';
 import { MAX_THROUGHPUT_PER_SECOND, MESSAGING_TIERS, type MessagingTier } from '@ventana/domain';
-import { CLOCK, type Clock, type ExpressRequest, IsBoxPublicKey, IsWaPhone, OperatorGuard, requestCausation } from '@ventana/platform';
+import { CLOCK, type Clock, type HttpRequest, IsBoxPublicKey, IsWaPhone, OperatorGuard, requestCausation } from '@ventana/platform';
 import { RegisterBusiness } from './register-business.command';
 import { SetBusinessLimits } from './set-business-limits.command';
 
@@ -42,7 +42,7 @@ export class BusinessesController {
   ) {}
 
   @Post()
-  register(@Body() body: RegisterBusinessDto, @Req() req: ExpressRequest) {
+  register(@Body() body: RegisterBusinessDto, @Req() req: HttpRequest) {
     const input = { name: body.name, phoneNumber: body.phone_number, webhookUrl: body.webhook_url ?? null, publicKey: body.public_key };
     return this.commands.execute(new RegisterBusiness(input, requestCausation(req, this.clock)));
   }
@@ -50,7 +50,7 @@ export class BusinessesController {
   /** Operator: set a business's messaging-limit tier and per-number throughput (beyond api.md). */
   @Put(':business_id/limits')
   @HttpCode(200)
-  setLimits(@Param('business_id') businessId: string, @Body() body: SetBusinessLimitsDto, @Req() req: ExpressRequest) {
+  setLimits(@Param('business_id') businessId: string, @Body() body: SetBusinessLimitsDto, @Req() req: HttpRequest) {
     return this.commands.execute(
       new SetBusinessLimits(businessId, body.messaging_tier, body.throughput_per_second, requestCausation(req, this.clock)),
     );

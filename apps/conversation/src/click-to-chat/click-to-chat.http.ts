@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { CONFIG, type ExpressResponse, PhonePipe, type PlatformConfig, badRequest } from '@ventana/platform';
+import { CONFIG, type HttpReply, PhonePipe, type PlatformConfig, badRequest } from '@ventana/platform';
 
 /** `/c/<phone>?text=…` → 302 to the chat app's deep link with the prefilled text preserved (no auth). */
 @Controller('c')
@@ -7,11 +7,9 @@ export class ClickToChatController {
   constructor(@Inject(CONFIG) private readonly config: PlatformConfig) {}
 
   @Get(':phone')
-  open(@Param('phone', PhonePipe) phone: string, @Query('text') text: unknown, @Res() res: ExpressResponse) {
+  open(@Param('phone', PhonePipe) phone: string, @Query('text') text: unknown, @Res() reply: HttpReply) {
     if (text !== undefined && typeof text !== 'string') throw badRequest('text must be a single string.', [{ field: 'text', detail: 'must be a string' }]);
     const query = new URLSearchParams({ phone, ...(text !== undefined && { text }) });
-    res.statusCode = 302;
-    res.setHeader('Location', `${this.config.chatDeepLinkBase}?${query.toString().replace(/\+/g, '%20')}`);
-    res.end();
+    return reply.redirect(`${this.config.chatDeepLinkBase}?${query.toString().replace(/\+/g, '%20')}`, 302);
   }
 }

@@ -7,7 +7,7 @@ import {
   CLOCK,
   type Clock,
   DeviceGuard,
-  type ExpressRequest,
+  type HttpRequest,
   IsBoxPublicKey,
   IsWaPhone,
   OperatorGuard,
@@ -78,7 +78,7 @@ export class CustomerRegistrationController {
 
   @Put(':wa_id')
   @HttpCode(200)
-  register(@Param('wa_id', PhonePipe) waId: string, @Body() body: RegisterDeviceDto, @Req() req: ExpressRequest) {
+  register(@Param('wa_id', PhonePipe) waId: string, @Body() body: RegisterDeviceDto, @Req() req: HttpRequest) {
     return this.commands.execute(new RegisterDevice(waId, body.public_key, requestCausation(req, this.clock)));
   }
 }
@@ -94,7 +94,7 @@ export class CustomerDeviceController {
 
   @Post('messages')
   @HttpCode(202)
-  send(@Param('wa_id') waId: string, @Body() body: InboundMessageDto, @Req() req: ExpressRequest) {
+  send(@Param('wa_id') waId: string, @Body() body: InboundMessageDto, @Req() req: HttpRequest) {
     const referral = body.referral ? { sourceType: body.referral.source_type, sourceId: body.referral.source_id ?? null } : null;
     const content = { ciphertext: body.text.ciphertext, nonce: body.text.nonce };
     return this.commands.execute(new ReceiveInboundMessage(waId, body.to, content, referral, requestCausation(req, this.clock)));
@@ -102,19 +102,19 @@ export class CustomerDeviceController {
 
   @Post('blocks')
   @HttpCode(204)
-  async block(@Param('wa_id') waId: string, @Body() body: BlockDto, @Req() req: ExpressRequest) {
+  async block(@Param('wa_id') waId: string, @Body() body: BlockDto, @Req() req: HttpRequest) {
     await this.commands.execute(new RecordCustomerChoice(waId, body.business_phone, 'block', requestCausation(req, this.clock)));
   }
 
   @Delete('blocks/:business_phone')
   @HttpCode(204)
-  async unblock(@Param('wa_id') waId: string, @Param('business_phone', PhonePipe) phone: string, @Req() req: ExpressRequest) {
+  async unblock(@Param('wa_id') waId: string, @Param('business_phone', PhonePipe) phone: string, @Req() req: HttpRequest) {
     await this.commands.execute(new RecordCustomerChoice(waId, phone, 'unblock', requestCausation(req, this.clock)));
   }
 
   @Post('preferences')
   @HttpCode(204)
-  async preferences(@Param('wa_id') waId: string, @Body() body: PreferenceDto, @Req() req: ExpressRequest) {
+  async preferences(@Param('wa_id') waId: string, @Body() body: PreferenceDto, @Req() req: HttpRequest) {
     const choice = body.marketing === 'stop' ? 'stop_marketing' : 'resume_marketing';
     await this.commands.execute(new RecordCustomerChoice(waId, body.business_phone, choice, requestCausation(req, this.clock)));
   }

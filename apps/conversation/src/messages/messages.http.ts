@@ -8,7 +8,7 @@ import {
   BusinessGuard,
   CLOCK,
   type Clock,
-  type ExpressRequest,
+  type HttpRequest,
   IsTemplateLanguage,
   IsTemplateName,
   IsWaPhone,
@@ -88,7 +88,7 @@ export class MessagesController {
     @Param('business_id') businessId: string,
     @Body() body: SendMessageDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Req() req: ExpressRequest & { body: unknown },
+    @Req() req: HttpRequest & { body: unknown },
   ) {
     if (body.type === 'text' && body.template) throw badRequest('A text message has no template.', [{ field: 'template', detail: 'not allowed when type is text' }]);
     if (body.type === 'template' && body.text) throw badRequest('A template message has no text.', [{ field: 'text', detail: 'not allowed when type is template' }]);

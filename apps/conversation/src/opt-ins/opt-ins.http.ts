@@ -2,7 +2,7 @@ import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Req, UseGuards
 import { IsIn } from 'class-validator';
 import { type ConversationEvent, OPT_IN_SOURCES, type OptInSource } from '@ventana/domain';
 import { type EventStore, appendFacts } from '@ventana/event-store';
-import { BusinessGuard, CLOCK, type Clock, EVENT_STORE, type ExpressRequest, IsWaPhone, PhonePipe, Streams, requestCausation } from '@ventana/platform';
+import { BusinessGuard, CLOCK, type Clock, EVENT_STORE, type HttpRequest, IsWaPhone, PhonePipe, Streams, requestCausation } from '@ventana/platform';
 
 export class OptInDto {
   @IsWaPhone()
@@ -26,7 +26,7 @@ export class OptInsController {
 
   @Post()
   @HttpCode(201)
-  async optIn(@Param('business_id') businessId: string, @Body() body: OptInDto, @Req() req: ExpressRequest) {
+  async optIn(@Param('business_id') businessId: string, @Body() body: OptInDto, @Req() req: HttpRequest) {
     const causation = requestCausation(req, this.clock);
     const event: ConversationEvent = { type: 'OptInRecorded', data: { businessId, waId: body.wa_id, at: causation.time, source: body.source } };
     await appendFacts(this.store, Streams.conversation(businessId, body.wa_id), [event], causation);
@@ -35,7 +35,7 @@ export class OptInsController {
 
   @Delete(':wa_id')
   @HttpCode(204)
-  async optOut(@Param('business_id') businessId: string, @Param('wa_id', PhonePipe) waId: string, @Req() req: ExpressRequest) {
+  async optOut(@Param('business_id') businessId: string, @Param('wa_id', PhonePipe) waId: string, @Req() req: HttpRequest) {
     const causation = requestCausation(req, this.clock);
     const event: ConversationEvent = { type: 'OptOutRecorded', data: { businessId, waId, at: causation.time } };
     await appendFacts(this.store, Streams.conversation(businessId, waId), [event], causation);

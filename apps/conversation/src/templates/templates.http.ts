@@ -9,7 +9,7 @@ import {
   IsTemplateName,
   CLOCK,
   type Clock,
-  type ExpressRequest,
+  type HttpRequest,
   OperatorGuard,
   PROJECTIONS,
   READ_MODELS,
@@ -54,7 +54,7 @@ export class BusinessTemplatesController {
   ) {}
 
   @Post()
-  submit(@Param('business_id') businessId: string, @Body() body: SubmitTemplateDto, @Req() req: ExpressRequest) {
+  submit(@Param('business_id') businessId: string, @Body() body: SubmitTemplateDto, @Req() req: HttpRequest) {
     return this.commands.execute(new SubmitTemplate(businessId, body, requestCausation(req, this.clock)));
   }
 
@@ -79,7 +79,7 @@ export class TemplateReviewController {
 
   @Post(':template_id/review')
   @HttpCode(200)
-  review(@Param('template_id') templateId: string, @Body() body: ReviewTemplateDto, @Req() req: ExpressRequest) {
+  review(@Param('template_id') templateId: string, @Body() body: ReviewTemplateDto, @Req() req: HttpRequest) {
     return this.commands.execute(new ReviewTemplate(templateId, body.decision, body.category, requestCausation(req, this.clock)));
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { IsIn, IsString, Length } from 'class-validator';
 import type { EventStore } from '@ventana/event-store';
-import { CLOCK, type Clock, DeviceGuard, EVENT_STORE, type ExpressRequest, requestCausation } from '@ventana/platform';
+import { CLOCK, type Clock, DeviceGuard, EVENT_STORE, type HttpRequest, requestCausation } from '@ventana/platform';
 import { DeliveryReactor } from '../delivery.reactor';
 import { DeviceInbox } from './device-inbox';
 
@@ -25,7 +25,7 @@ export class InboxController {
   ) {}
 
   @Get('inbox')
-  async fetch(@Param('wa_id') waId: string, @Req() req: ExpressRequest) {
+  async fetch(@Param('wa_id') waId: string, @Req() req: HttpRequest) {
     // Everything already handed to the network is in the inbox before we read it.
     await this.delivery.caughtUp(await this.store.headPosition());
     return { messages: await this.inbox.fetch(waId, requestCausation(req, this.clock)) };
@@ -33,7 +33,7 @@ export class InboxController {
 
   @Post('receipts')
   @HttpCode(204)
-  async receipt(@Param('wa_id') waId: string, @Body() body: ReceiptDto, @Req() req: ExpressRequest) {
+  async receipt(@Param('wa_id') waId: string, @Body() body: ReceiptDto, @Req() req: HttpRequest) {
     await this.inbox.markRead(waId, body.message_id, requestCausation(req, this.clock));
   }
 }

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsISO8601, IsIn, IsObject, IsString, Length, ValidateNested } from 'class-validator';
 import { type RateCard, microsToUsd, rateCardInForce } from '@ventana/domain';
 import type { EventStore } from '@ventana/event-store';
-import { CLOCK, type Clock, EVENT_STORE, type ExpressRequest, OperatorGuard, Streams, notFound, requestCausation } from '@ventana/platform';
+import { CLOCK, type Clock, EVENT_STORE, type HttpRequest, OperatorGuard, Streams, notFound, requestCausation } from '@ventana/platform';
 import { PublishRateCard } from './publish-rate-card.command';
 import { type RateCardPublished, rateCardOf } from './rate-card-events';
 
@@ -72,7 +72,7 @@ export class RateCardsController {
   ) {}
 
   @Post()
-  publish(@Body() body: RateCardDto, @Req() req: ExpressRequest) {
+  publish(@Body() body: RateCardDto, @Req() req: HttpRequest) {
     const draft = {
       effectiveFrom: body.effective_from,
       currency: body.currency,

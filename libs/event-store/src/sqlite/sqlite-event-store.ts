@@ -72,6 +72,8 @@ export class SqliteEventStore implements EventStore {
   private readonly tail = new RecentLog(10_000);
   /** The log's head as this process last knew it (its own appends included). */
   private knownHead: number;
+  /** `PRAGMA data_version` when the head was last read: unchanged means no other connection wrote since. */
+  private dataVersion: number | undefined;
   private queue: QueuedWrite[] = [];
   private readonly readTypesTx;
   /** Woken after every successful append in this process; other processes are seen when waits time out. */
@@ -113,6 +115,8 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE type = ? AND position > ? ORDER BY position LIMIT ?',
       ),
       head: db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
+      // Changes exactly when another connection commits to the file: the cheap test for foreign writes.
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       loadCheckpoint: db.prepare<[string], number>('SELECT position FROM checkpoints WHERE name = ?').pluck(),
       saveCheckpoint: db.prepare<[string, number]>(
         'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
@@ -259,13 +263,18 @@ export class SqliteEventStore implements EventStore {
    * Caches are complete only while this process is the only writer: when the log's head is not the
    * last position this process saw, another process appended, and both caches are dropped.
    */
-  private observeHead(head = this.sql.head.get() ?? 0): number {
-    if (head !== this.knownHead) {
-      this.streamCache.clear();
-      this.tail.clear();
-      this.knownHead = head;
+  private observeHead(): number {
+    const version = this.sql.dataVersion.get();
+    if (version !== this.dataVersion) {
+      this.dataVersion = version;
+      const head = this.sql.head.get() ?? 0;
+      if (head !== this.knownHead) {
+        this.streamCache.clear();
+        this.tail.clear();
+        this.knownHead = head;
+      }
     }
-    return head;
+    return this.knownHead;
   }
 
   /** Write-through: what this process just committed goes into the caches, as recorded events. */
@@ -283,7 +292,11 @@ export class SqliteEventStore implements EventStore {
         position: first + i,
       }),
     );
-    this.observeHead(first - 1);
+    if (first - 1 !== this.knownHead) {
+      // Someone else appended in between: what we hold may be incomplete.
+      this.streamCache.clear();
+      this.tail.clear();
+    }
     this.knownHead = result.position;
     this.tail.add(recorded);
     this.streamCache.extend(stream, recorded);
@@ -298,7 +311,7 @@ export class SqliteEventStore implements EventStore {
 
   async waitForAppend(position: number, timeoutMs: number): Promise<void> {
     // Checked synchronously with the registration below, so an append cannot slip in between.
-    if ((this.sql.head.get() ?? 0) > position) return;
+    if (this.observeHead() > position) return;
     await new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -311,7 +324,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    return this.sql.head.get() ?? 0;
+    return this.observeHead();
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Causation } from '@ventana/event-store';
 import type { RecordedEvent } from '@ventana/event-store';
-import type { ExpressRequest } from '../http/express-types';
+import type { HttpRequest } from '../http/http-types';
 import { requestIdOf } from '../http/request-id';
 import type { Clock } from '../runtime/clock';
 
@@ -19,4 +19,4 @@ export const fromEvent = (event: RecordedEvent, now: number): Causation => ({
 });
 
 /** Causation for the events an HTTP request writes, timed by the platform clock. */
-export const requestCausation = (req: ExpressRequest, clock: Clock): Causation => fromRequest(requestIdOf(req), clock.now());
+export const requestCausation = (req: HttpRequest, clock: Clock): Causation => fromRequest(requestIdOf(req), clock.now());

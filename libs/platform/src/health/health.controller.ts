@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { type HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import type { ExpressResponse } from '../http/express-types';
+import type { HttpReply } from '../http/http-types';
 import { ReadinessChecks } from './readiness';
 
 export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
@@ -33,7 +33,7 @@ export class HealthController {
 
   @Get('ready')
   @Header('Cache-Control', 'no-store')
-  async ready(@Res({ passthrough: true }) res: ExpressResponse): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) res: HttpReply): Promise<HealthCheckResult> {
     const indicators = this.readiness.all().map(
       (readiness) => () =>
         this.indicators
@@ -46,7 +46,7 @@ export class HealthController {
     } catch (error) {
       // Terminus reports a failed check (or a shutdown in progress) as a 503 carrying the result.
       if (error instanceof ServiceUnavailableException) {
-        res.statusCode = 503;
+        res.status(503);
         return error.getResponse() as HealthCheckResult;
       }
       throw error;

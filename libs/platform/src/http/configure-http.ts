@@ -1,27 +1,41 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, type Logger } from '../logging/logger';
-import { type RequestLogOptions, requestLogMiddleware } from '../logging/request-log.middleware';
-import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { PinoNestLogger } from '../logging/pino-nest-logger';
 import { ProblemFilter } from '../problem/problem.filter';
 import { validationPipe } from '../problem/validation';
-import { DEFAULT_BODY_LIMIT, configureBodyParsing } from './body-limit';
+import { DEFAULT_BODY_LIMIT, UnreadableBodyInterceptor, acceptJsonBodies } from './json-body';
+import { type RequestLogOptions, observeRequests } from './request-hooks';
 
 export interface HttpOptions extends RequestLogOptions {
   logger?: Logger;
-  bodyLimit?: string | number;
+  /** Bytes (default 256 KiB). */
+  bodyLimit?: number;
 }
 
 /**
- * Everything the services share on their HTTP side, in the order it must be installed:
- * request log and metrics first (so they also see requests the body parser rejects),
- * then the JSON parser, the problem filter and the validation pipe. Call before `listen()`,
- * on an app created with `{ bodyParser: false }`.
+ * A Nest application on Fastify with everything the services share on their HTTP side: request
+ * ids, logs and metrics for every request, JSON bodies up to the limit (413 beyond), problem+json
+ * for every error, and validation after the guards. Fastify rather than Express: the same
+ * contract at about twice the requests per second (the benchmark measures the edge).
  */
-export function configureHttp(app: NestExpressApplication, options: HttpOptions = {}): void {
+export async function createHttpApp(module: Type<unknown>, options: HttpOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger('http');
-  app.use(requestLogMiddleware(logger, options));
-  app.use(httpMetricsMiddleware());
-  configureBodyParsing(app, options.bodyLimit ?? DEFAULT_BODY_LIMIT);
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Longer than any client's or the gateway's idle timeout: the client always closes an idle connection first.
+    keepAliveTimeout: 65_000,
+    // Fastify's own request logging is off: one line per request is written by observeRequests.
+    logger: false,
+    disableRequestLogging: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bodyParser: false, logger: new PinoNestLogger(logger) });
+  const fastify = app.getHttpAdapter().getInstance();
+  observeRequests(fastify, logger, options);
+  acceptJsonBodies(fastify);
   app.useGlobalFilters(new ProblemFilter(logger));
+  app.useGlobalInterceptors(new UnreadableBodyInterceptor());
   app.useGlobalPipes(validationPipe());
+  return app;
 }

@@ -46,6 +46,7 @@ export function createLogger(name: string, destination?: DestinationStream): Log
   if (destination !== undefined) {
     return pino({ ...loggerOptions(), name }, destination);
   }
-  root ??= pino(loggerOptions());
+  // Asynchronous writes: a busy process never waits on the log pipe (pino flushes what is pending on exit).
+  root ??= pino(loggerOptions(), pino.destination({ dest: 1, sync: false }));
   return root.child({ name });
 }

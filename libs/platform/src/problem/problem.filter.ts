@@ -1,18 +1,26 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
-import type { ExpressRequest, ExpressResponse } from '../http/express-types';
+import type { HttpReply, HttpRequest } from '../http/http-types';
 import { requestIdOf } from '../http/request-id';
 import { requestPath, routePattern } from '../http/request-path';
 import { createLogger, type Logger } from '../logging/logger';
-import { bodyParserProblem } from './body-parser-problem';
-import { ProblemException, titleForStatus } from './problem';
+import { ProblemException, badRequest, payloadTooLarge, titleForStatus } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
+/** What Fastify puts on the errors it raises before a handler runs (FST_ERR_*). */
+interface FastifyError {
+  code: string;
+  statusCode: number;
+}
+
+const isFastifyError = (value: unknown): value is FastifyError =>
+  typeof (value as FastifyError | null)?.code === 'string' &&
+  (value as FastifyError).code.startsWith('FST_') &&
+  typeof (value as FastifyError).statusCode === 'number';
+
 /**
- * Answers every HTTP error as an RFC 9457 problem (`application/problem+json`).
- * Register it globally before `listen()` (`app.useGlobalFilters(new ProblemFilter(logger))`):
- * Nest's express error handler, which sees body-parser errors and unknown routes,
- * picks up the global filters when the app initialises.
+ * Answers every HTTP error as an RFC 9457 problem (`application/problem+json`). Registered
+ * globally, it also sees what Fastify refuses before routing (oversized bodies) and unknown routes.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -28,13 +36,13 @@ export class ProblemFilter implements ExceptionFilter {
       throw exception;
     }
     const http = host.switchToHttp();
-    const req = http.getRequest<ExpressRequest>();
-    const res = http.getResponse<ExpressResponse>();
+    const req = http.getRequest<HttpRequest>();
+    const reply = http.getResponse<HttpReply>();
     const problem = this.toProblem(exception, req);
 
-    if (res.headersSent) {
+    if (reply.sent) {
       // A streamed response failed midway: the status is gone, only the connection can say so.
-      res.destroy();
+      reply.raw.destroy();
       return;
     }
     const body = {
@@ -45,29 +53,21 @@ export class ProblemFilter implements ExceptionFilter {
       detail: problem.detail,
       ...(problem.errors === undefined ? {} : { errors: problem.errors }),
     };
-    res.statusCode = problem.status;
-    res.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
-    if (problem.status === 401) {
-      // RFC 9110 requires a challenge on every 401.
-      res.setHeader('WWW-Authenticate', 'Bearer');
-    }
-    res.end(JSON.stringify(body));
+    reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE);
+    // RFC 9110 requires a challenge on every 401.
+    if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    void reply.send(JSON.stringify(body));
   }
 
-  private toProblem(exception: unknown, req: ExpressRequest): ProblemException {
+  private toProblem(exception: unknown, req: HttpRequest): ProblemException {
     if (exception instanceof ProblemException) {
-      if (exception.status >= 500) {
-        this.logFailure(exception, req);
-      }
+      if (exception.status >= 500) this.logFailure(exception, req);
       return exception;
     }
-    const unreadableBody = bodyParserProblem(exception);
-    if (unreadableBody !== undefined) {
-      return unreadableBody;
-    }
-    if (exception instanceof HttpException) {
-      return this.fromHttpException(exception, req);
-    }
+    // Nest hands Fastify's own 4xx errors (an oversized body) over wrapped in an HttpException.
+    const cause = exception instanceof HttpException ? exception.cause : exception;
+    if (isFastifyError(cause) && cause.statusCode < 500) return fromFastifyError(cause, req);
+    if (exception instanceof HttpException) return this.fromHttpException(exception, req);
     this.logFailure(exception, req);
     // The error's own message may name internals: the client only learns the request id to report.
     return new ProblemException({
@@ -77,43 +77,38 @@ export class ProblemFilter implements ExceptionFilter {
     });
   }
 
-  private fromHttpException(exception: HttpException, req: ExpressRequest): ProblemException {
+  private fromHttpException(exception: HttpException, req: HttpRequest): ProblemException {
     const status = exception.getStatus();
-    if (status >= 500) {
-      this.logFailure(exception, req);
-    }
-    // Nest's fallback handler throws NotFoundException for paths no route matched (and none did: no req.route).
+    if (status >= 500) this.logFailure(exception, req);
+    // Nest's not-found handler throws NotFoundException for paths no route matched.
     if (exception instanceof NotFoundException && routePattern(req) === undefined) {
-      return new ProblemException({
-        status,
-        title: titleForStatus(status),
-        detail: `no route for ${req.method} ${requestPath(req)}`,
-      });
+      return new ProblemException({ status, title: titleForStatus(status), detail: `no route for ${req.method} ${requestPath(req)}` });
     }
     return new ProblemException({ status, title: titleForStatus(status), detail: httpExceptionDetail(exception) });
   }
 
-  private logFailure(exception: unknown, req: ExpressRequest): void {
+  private logFailure(exception: unknown, req: HttpRequest): void {
     // Method, path and request id identify the request; bodies and headers stay out of logs.
-    this.logger.error(
-      { err: exception, requestId: requestIdOf(req), method: req.method, path: requestPath(req) },
-      'request failed',
-    );
+    this.logger.error({ err: exception, requestId: requestIdOf(req), method: req.method, path: requestPath(req) }, 'request failed');
   }
+}
+
+function fromFastifyError(error: FastifyError, req: HttpRequest): ProblemException {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = req.routeOptions?.bodyLimit;
+    return payloadTooLarge(`request body is larger than the limit${limit === undefined ? '' : ` of ${limit} bytes`}`);
+  }
+  // Fastify's messages may quote the input: the client gets the status's own words.
+  if (error.statusCode === 400) return badRequest('the request could not be read');
+  return new ProblemException({ status: error.statusCode, title: titleForStatus(error.statusCode), detail: titleForStatus(error.statusCode) });
 }
 
 /** Nest's response is a string, or an object whose `message` is a string or a list of them. */
 function httpExceptionDetail(exception: HttpException): string {
   const response = exception.getResponse();
-  if (typeof response === 'string') {
-    return response;
-  }
+  if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
-  if (typeof message === 'string') {
-    return message;
-  }
-  if (Array.isArray(message)) {
-    return message.map(String).join('; ');
-  }
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
   return exception.message;
 }

@@ -1,12 +1,8 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import { type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication, Type } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configureHttp } from '../http/configure-http';
+import { createHttpApp } from '../http/configure-http';
 import { createLogger } from '../logging/logger';
-import { PinoNestLogger } from '../logging/pino-nest-logger';
 import type { PlatformConfig } from './config';
 
 /**
@@ -15,8 +11,7 @@ import type { PlatformConfig } from './config';
  */
 export async function bootstrap(name: string, module: Type<unknown>, config: PlatformConfig): Promise<INestApplication> {
   const logger = createLogger(name);
-  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, logger: new PinoNestLogger(logger) });
-  configureHttp(app, { logger });
+  const app = await createHttpApp(module, { logger });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
@@ -24,10 +19,6 @@ export async function bootstrap(name: string, module: Type<unknown>, config: Pla
   );
   SwaggerModule.setup('docs', app, document);
   await app.listen(config.port, '0.0.0.0');
-  // Longer than any client's or the gateway's idle timeout: the client always closes an idle connection first.
-  const server = app.getHttpServer() as Server;
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   logger.info({ port: config.port, dataDir: config.dataDir, clock: config.testClock ? 'test' : 'system' }, `${name} listening`);
   if (config.adminTokenGenerated) {
     // Printed once, on purpose: the embedded default has no other way to hand the operator a token.

@@ -15,7 +15,6 @@ import type { Kafka } from 'kafkajs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReadinessChecks } from '../health/readiness';
-import type { ExpressMiddleware } from '../http/express-types';
 import { createLogger } from '../logging/logger';
 import { type Clock, TestClock, systemClock } from './clock';
 import type { PlatformConfig } from './config';
@@ -99,7 +98,7 @@ export class DistributedInfrastructureModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     const clock = this.clock;
     if (!(clock instanceof TestClock)) return;
-    const sync: ExpressMiddleware = (_req, _res, next) => void clock.refresh().then(() => next(), next);
+    const sync = (_req: unknown, _res: unknown, next: (error?: unknown) => void) => void clock.refresh().then(() => next(), next);
     consumer.apply(sync).forRoutes('*');
   }
 
