@@ -7,7 +7,7 @@ const config = readConfig();
 
 @Module({
   imports: [
-    infrastructureFor(config, { service: 'conversation', runProjections: true }),
+    infrastructureFor(config, { service: 'conversation', workload: { reactors: true, projections: true } }),
     HealthModule.forRoot(),
     MetricsModule,
     ConversationModule.register({ testClock: config.testClock }),

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { type CustomerEvent, type EventOf, type MessageEvent, MessageDecisions, foldCustomer, foldMessage } from '@ventana/domain';
 import { type EventStore, type RecordedEvent, decideOnStream } from '@ventana/event-store';
 import type { SqlDatabase, SqlExecutor } from '@ventana/projections';
-import { CLOCK, type Clock, EVENT_STORE, DELIVERY_STATE, SUBSCRIPTIONS, Streams, fromEvent } from '@ventana/platform';
+import { CLOCK, type Clock, EVENT_STORE, DELIVERY_STATE, SUBSCRIPTIONS, Streams, fromEvent, WORKLOAD, type Workload } from '@ventana/platform';
 import type { Subscription, Subscriptions } from '@ventana/subscriptions';
 import { BusinessProfiles } from './business-profiles';
 import type { OutboundRow } from './delivery-schema';
@@ -28,11 +28,13 @@ export class DeliveryReactor implements OnApplicationBootstrap, OnApplicationShu
     @Inject(DELIVERY_STATE) private readonly db: SqlDatabase,
     @Inject(SUBSCRIPTIONS) private readonly subscriptions: Subscriptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WORKLOAD) private readonly workload: Workload,
   ) {
     this.businesses = new BusinessProfiles(store);
   }
 
   onApplicationBootstrap(): void {
+    if (!this.workload.reactors) return;
     this.subscription = this.subscriptions.project({
       name: DELIVERY_SUBSCRIBER,
       db: this.db,

@@ -6,7 +6,7 @@ import { DeliveryModule } from './delivery.module';
 const config = readConfig();
 
 @Module({
-  imports: [infrastructureFor(config, { service: 'delivery', runProjections: false }), HealthModule.forRoot(), MetricsModule, DeliveryModule],
+  imports: [infrastructureFor(config, { service: 'delivery', workload: { reactors: true, projections: false } }), HealthModule.forRoot(), MetricsModule, DeliveryModule],
 })
 class ServiceModule {}
 

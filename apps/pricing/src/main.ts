@@ -6,7 +6,7 @@ import { PricingModule } from './pricing.module';
 const config = readConfig();
 
 @Module({
-  imports: [infrastructureFor(config, { service: 'pricing', runProjections: false }), HealthModule.forRoot(), MetricsModule, PricingModule],
+  imports: [infrastructureFor(config, { service: 'pricing', workload: { reactors: true, projections: false } }), HealthModule.forRoot(), MetricsModule, PricingModule],
 })
 class ServiceModule {}
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type EventOf, type MessageEvent, MessageDecisions, foldMessage, ms, quote } from '@ventana/domain';
 import { type EventStore, type RecordedEvent, decideOnStream } from '@ventana/event-store';
-import { CLOCK, type Clock, EVENT_STORE, SUBSCRIPTIONS, Streams, fromEvent } from '@ventana/platform';
+import { CLOCK, type Clock, EVENT_STORE, SUBSCRIPTIONS, Streams, fromEvent, WORKLOAD, type Workload } from '@ventana/platform';
 import type { Subscription, Subscriptions } from '@ventana/subscriptions';
 import { RateCardBook } from './rate-cards/rate-card-book';
 
@@ -22,11 +22,13 @@ export class PricingReactor implements OnApplicationBootstrap, OnApplicationShut
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SUBSCRIPTIONS) private readonly subscriptions: Subscriptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WORKLOAD) private readonly workload: Workload,
   ) {
     this.cards = new RateCardBook(store);
   }
 
   onApplicationBootstrap(): void {
+    if (!this.workload.reactors) return;
     this.subscription = this.subscriptions.react({
       name: 'pricing',
       types: ['MessageAccepted', 'MessageDelivered'],

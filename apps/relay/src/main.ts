@@ -7,7 +7,7 @@ const config = readConfig();
 if (config.deployment !== 'distributed') throw new Error('the relay belongs to the distributed deployment: set KAFKA_BROKERS and DATABASE_URL');
 
 @Module({
-  imports: [infrastructureFor(config, { service: 'relay', runProjections: false }), HealthModule.forRoot(), MetricsModule, RelayModule],
+  imports: [infrastructureFor(config, { service: 'relay', workload: { reactors: false, projections: false } }), HealthModule.forRoot(), MetricsModule, RelayModule],
 })
 class RelayServiceModule {}
 

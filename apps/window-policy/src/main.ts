@@ -6,7 +6,7 @@ import { WindowPolicyModule } from './window-policy.module';
 const config = readConfig();
 
 @Module({
-  imports: [infrastructureFor(config, { service: 'window-policy', runProjections: false }), HealthModule.forRoot(), MetricsModule, WindowPolicyModule],
+  imports: [infrastructureFor(config, { service: 'window-policy', workload: { reactors: true, projections: false } }), HealthModule.forRoot(), MetricsModule, WindowPolicyModule],
 })
 class ServiceModule {}
 

@@ -12,7 +12,7 @@ import {
   viewOfRequest,
 } from '@ventana/domain';
 import { type EventStore, type RecordedEvent, decideOnStream } from '@ventana/event-store';
-import { CLOCK, type Clock, EVENT_STORE, SUBSCRIPTIONS, Streams, fromEvent, templateIdFor } from '@ventana/platform';
+import { CLOCK, type Clock, EVENT_STORE, SUBSCRIPTIONS, Streams, fromEvent, templateIdFor, WORKLOAD, type Workload } from '@ventana/platform';
 import type { Subscription, Subscriptions } from '@ventana/subscriptions';
 import { BusinessUsageRegistry } from './business-usage.registry';
 import { ConversationSnapshots } from './conversation-snapshots';
@@ -42,9 +42,11 @@ export class MessagePolicyReactor implements OnApplicationBootstrap, OnApplicati
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SUBSCRIPTIONS) private readonly subscriptions: Subscriptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WORKLOAD) private readonly workload: Workload,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.workload.reactors) return;
     this.subscription = this.subscriptions.react({
       name: 'window-policy',
       types: ['MessageRequested'],

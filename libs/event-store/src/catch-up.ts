@@ -16,6 +16,8 @@ export interface CatchUpOptions {
   idleWaitMs?: number;
   /** Called on every failed attempt before the retry; defaults to console.error. */
   onError?: (error: unknown, attempt: number) => void;
+  /** Called whenever everything matching up to `position` has been handled. */
+  onAdvance?: (position: number) => void;
 }
 
 export interface CatchUp {
@@ -46,6 +48,7 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
   const waiters = new Set<{ position: number; resolve: () => void; reject: (error: Error) => void }>();
 
   const advance = (to: number) => {
+    if (to !== position) options.onAdvance?.(to);
     position = to;
     for (const waiter of waiters) {
       if (waiter.position <= position) {

@@ -16,6 +16,7 @@ export interface ReactorOptions {
   batchSize?: number;
   idleWaitMs?: number;
   onError?: CatchUpOptions['onError'];
+  onAdvance?: CatchUpOptions['onAdvance'];
 }
 
 /**

@@ -14,6 +14,7 @@ export { PinoNestLogger } from './logging/pino-nest-logger';
 export { metricsRegistry, httpRequestsTotal, httpRequestDurationSeconds } from './metrics/metrics';
 export { MetricsController } from './metrics/metrics.controller';
 export { MetricsModule } from './metrics/metrics.module';
+export { MetricsSources, type MetricsSnapshot } from './metrics/metrics-sources';
 
 export { HealthModule } from './health/health.module';
 export { READINESS_CHECKS, ReadinessChecks, type ReadinessCheck } from './health/readiness';

@@ -1,5 +1,6 @@
 export * from './subscriptions';
 export * from './store/store-subscriptions';
+export * from './store/progress-board';
 export * from './kafka/cloud-events';
 export * from './kafka/routing';
 export * from './kafka/kafka-client';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CLOCK, CONFIG, type Clock, type PlatformConfig } from '@ventana/platform';
+import { CLOCK, CONFIG, type Clock, type PlatformConfig, WORKLOAD, type Workload } from '@ventana/platform';
 import { DeviceInbox } from './device-inbox';
 
 /** Once a second, fails (131026) what devices left unfetched longer than INBOX_TTL_SECONDS of platform time. */
@@ -14,9 +14,11 @@ export class InboxExpiry implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly inbox: DeviceInbox,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: PlatformConfig,
+    @Inject(WORKLOAD) private readonly workload: Workload,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.workload.reactors) return;
     this.timer = setInterval(() => {
       if (this.running) return;
       const now = this.clock.now();

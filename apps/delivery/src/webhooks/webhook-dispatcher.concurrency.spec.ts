@@ -127,7 +127,7 @@ function dispatcherConcurrency(engine: string, open: () => Promise<Instances>): 
     });
 
     const start = () => {
-      dispatchers = [new WebhookDispatcher(dbs.a, store, config), new WebhookDispatcher(dbs.b, store, config)];
+      dispatchers = [new WebhookDispatcher(dbs.a, store, config, { reactors: true, projections: false }), new WebhookDispatcher(dbs.b, store, config, { reactors: true, projections: false })];
       for (const dispatcher of dispatchers) dispatcher.onApplicationBootstrap();
     };
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@ventana/event-store';
 import { Dialects, type SqlDatabase } from '@ventana/projections';
-import { CONFIG, EVENT_STORE, type PlatformConfig, DELIVERY_STATE, metricsRegistry } from '@ventana/platform';
+import { CONFIG, EVENT_STORE, type PlatformConfig, DELIVERY_STATE, metricsRegistry, WORKLOAD, type Workload } from '@ventana/platform';
 import { Counter } from 'prom-client';
 import { BusinessProfiles } from '../business-profiles';
 import type { OutboxRow } from '../delivery-schema';
@@ -47,11 +47,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     @Inject(DELIVERY_STATE) private readonly db: SqlDatabase,
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(CONFIG) private readonly config: PlatformConfig,
+    @Inject(WORKLOAD) private readonly workload: Workload,
   ) {
     this.businesses = new BusinessProfiles(store);
   }
 
   onApplicationBootstrap(): void {
+    if (!this.workload.reactors) return;
     this.timer = setInterval(() => void this.pump().catch((error) => this.logger.error({ err: error }, 'webhook pump failed')), 100);
   }
 

@@ -1,14 +1,14 @@
 import type { RecordedEvent } from '../event';
 
 /**
- * The newest events this process appended, in position order, as they were appended (no SQL, no
- * JSON parsing): subscriptions following the head read from here. It only answers when it holds
- * every event from `after` up to the log's head; the store clears it when another process appends.
+ * The newest events of the log, in position order (this connection's appends as they were made,
+ * other connections' read once): subscriptions following the head read from here. It only
+ * answers when it holds every event from `after` up to the log's head.
  */
 export class RecentLog {
   private events: RecordedEvent[] = [];
 
-  constructor(private readonly capacity: number) {}
+  constructor(readonly capacity: number) {}
 
   add(recorded: readonly RecordedEvent[]): void {
     const last = this.events.at(-1);

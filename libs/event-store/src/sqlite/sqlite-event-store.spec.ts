@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,14 +59,54 @@ describe('SqliteEventStore on disk', () => {
       expect(await reader.headPosition()).toBe(1);
       await expect(reader.append('s', [event()], 'no_stream')).rejects.toMatchObject({ actual: 0 });
 
-      // No in-process notification crosses connections: the wait times out and the next poll sees the append.
-      const waiting = reader.waitForAppend(1, 300);
+      // Connections of one process (threads) wake each other: the wait ends long before its timeout.
+      const started = Date.now();
+      const waiting = reader.waitForAppend(1, 30_000);
       await writer.append('s', [event()], 0);
       await waiting;
+      expect(Date.now() - started).toBeLessThan(10_000);
       expect(await reader.readAll({ after: 1, limit: 10 })).toHaveLength(1);
     } finally {
       await writer.close();
       await reader.close();
+    }
+  });
+
+  it('keeps its caches complete while another connection appends to the same streams', async () => {
+    const file = tempFile();
+    const a = await SqliteEventStore.open({ file });
+    const b = await SqliteEventStore.open({ file, walCheckpoints: false });
+    try {
+      await a.append('shared', [event('A1')], 'no_stream');
+      expect((await a.readStream('shared')).events.map((e) => e.type)).toEqual(['A1']); // now cached in a
+      await b.append('shared', [event('B1')], 0);
+      await b.append('other', [event('B2')], 'no_stream');
+      await a.append('shared', [event('A2')], 1); // after B1, revision 1
+      const shared = await a.readStream('shared');
+      expect(shared.events.map((e) => [e.type, e.revision])).toEqual([['A1', 0], ['B1', 1], ['A2', 2]]);
+      const log = await a.readAll({ after: 0, limit: 10 });
+      expect(log.map((e) => [e.type, e.position])).toEqual([['A1', 1], ['B1', 2], ['B2', 3], ['A2', 4]]);
+      expect(await b.readAll({ after: 0, limit: 10 })).toEqual(log);
+      expect((await b.readStream('shared')).events).toEqual(shared.events);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('waits out another connection holding the write lock instead of failing the append', async () => {
+    const file = tempFile();
+    const store = await SqliteEventStore.open({ file });
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const appended = store.append('s', [event()], 'no_stream');
+      await new Promise((r) => setTimeout(r, 50));
+      other.exec('COMMIT');
+      await expect(appended).resolves.toEqual({ nextExpectedRevision: 0, position: 1 });
+    } finally {
+      other.close();
+      await store.close();
     }
   });
 

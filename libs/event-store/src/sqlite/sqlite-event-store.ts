@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, fdatasync, openSync, closeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
 import type { NewEvent, RecordedEvent } from '../event';
 import { WalCheckpointer } from './wal-checkpointer';
 import { RecentLog } from './recent-log';
@@ -22,6 +24,11 @@ export interface SqliteEventStoreOptions {
    * survives power loss. NORMAL: acknowledged at commit; survives a process crash, not a power loss.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Whether this connection runs the file's WAL checkpoints (default true). Several connections to
+   * one file (threads or processes) need only one checkpointer.
+   */
+  walCheckpoints?: boolean;
 }
 
 interface EventRow {
@@ -62,7 +69,10 @@ export class SqliteEventStore implements EventStore {
   private readonly commitGroup;
   private readonly commitEach: (group: QueuedWrite[]) => WriteOutcome[];
   private readonly durable: boolean;
-  private readonly checkpointer: WalCheckpointer;
+  private readonly checkpointer: WalCheckpointer | undefined;
+  /** Tells the other connections of this process (other threads) that something was appended. */
+  private readonly appends: BroadcastChannel;
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly walFile: string;
   private walFd: number | undefined;
   /** Committed groups waiting for the next WAL sync before they are acknowledged. */
@@ -83,20 +93,25 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(options);
   }
 
-  constructor({ file, synchronous = 'FULL' }: SqliteEventStoreOptions) {
+  constructor({ file, synchronous = 'FULL', walCheckpoints = true }: SqliteEventStoreOptions) {
     if (synchronous !== 'FULL' && synchronous !== 'NORMAL')
       throw new Error(`invalid synchronous mode: ${String(synchronous)}`);
     const db = new Database(file);
     this.db = db;
     db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
+    // No waiting inside SQLite for another writer's lock (that would block the event loop): a busy
+    // group commit is retried a moment later instead (flush). Readers never wait in WAL mode.
+    db.pragma('busy_timeout = 0');
     // SQLite itself never fsyncs on commit (NORMAL); with FULL the store syncs the WAL off the event loop instead.
     db.pragma('synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
     this.durable = synchronous === 'FULL';
     this.walFile = `${file}-wal`;
     db.exec(SCHEMA);
-    this.checkpointer = new WalCheckpointer(file);
+    this.checkpointer = walCheckpoints ? new WalCheckpointer(file) : undefined;
+    this.appends = new BroadcastChannel(`ventana-event-store:${resolve(file)}`);
+    this.appends.onmessage = () => this.notify();
+    this.appends.unref();
     this.knownHead = (db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() as number) ?? 0;
 
     const sql = (this.sql = {
@@ -171,7 +186,7 @@ export class SqliteEventStore implements EventStore {
         try {
           return { ok: true, value: db.transaction(apply).immediate(write) };
         } catch (error) {
-          return { ok: false, error };
+          return isBusy(error) ? { ok: false, busy: true, error } : { ok: false, error };
         }
       });
 
@@ -201,25 +216,43 @@ export class SqliteEventStore implements EventStore {
   }
 
   private flush(): void {
+    if (this.queue.length === 0) return;
     const group = this.queue;
     this.queue = [];
     let outcomes: WriteOutcome[];
     try {
       // IMMEDIATE takes the write lock up front, so every revision check sees the state its inserts change.
       outcomes = this.commitGroup.immediate(group);
-    } catch {
+    } catch (error) {
+      if (isBusy(error)) return this.retrySoon(group);
       outcomes = this.commitEach(group);
     }
-    group.forEach((write, i) => {
+    const busy = group.filter((_, i) => isBusyOutcome(outcomes[i]));
+    const done = group.filter((_, i) => !isBusyOutcome(outcomes[i]));
+    outcomes = outcomes.filter((outcome) => !isBusyOutcome(outcome));
+    if (busy.length > 0) this.retrySoon(busy);
+    done.forEach((write, i) => {
       const outcome = outcomes[i];
       if (write.kind === 'append' && outcome.ok && write.events.length > 0) this.remember(write.stream, write.events, outcome.value!);
     });
-    if (group.some((w) => w.kind === 'append' && w.events.length > 0)) this.notify();
+    if (done.some((w) => w.kind === 'append' && w.events.length > 0)) {
+      this.notify();
+      this.appends.postMessage(this.knownHead);
+    }
     const acknowledge = () =>
-      outcomes.forEach((outcome, i) => (outcome.ok ? group[i].resolve(outcome.value) : group[i].reject(outcome.error)));
+      outcomes.forEach((outcome, i) => (outcome.ok ? done[i].resolve(outcome.value) : done[i].reject(outcome.error)));
     if (!this.durable) return acknowledge();
     this.unsynced.push(acknowledge);
     this.syncWal();
+  }
+
+  /** Another connection holds the write lock: these writes go first in the next group, a moment later. */
+  private retrySoon(writes: QueuedWrite[]): void {
+    this.queue = [...writes, ...this.queue];
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush();
+    }, 1);
   }
 
   /**
@@ -260,21 +293,31 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Caches are complete only while this process is the only writer: when the log's head is not the
-   * last position this process saw, another process appended, and both caches are dropped.
+   * The caches stay complete when other connections (threads, processes) append: whatever they
+   * committed since we last looked is read once and taken into both caches, in position order.
+   * Positions are handed out under the write lock, so a commit never lands behind one already seen.
    */
   private observeHead(): number {
     const version = this.sql.dataVersion.get();
-    if (version !== this.dataVersion) {
-      this.dataVersion = version;
-      const head = this.sql.head.get() ?? 0;
-      if (head !== this.knownHead) {
-        this.streamCache.clear();
-        this.tail.clear();
-        this.knownHead = head;
-      }
-    }
+    if (version === this.dataVersion) return this.knownHead;
+    this.dataVersion = version;
+    this.takeInUpTo(this.sql.head.get() ?? 0);
     return this.knownHead;
+  }
+
+  /** Takes what other connections appended after `knownHead`, up to `position`, into the caches. */
+  private takeInUpTo(position: number): void {
+    if (position <= this.knownHead) return;
+    if (position - this.knownHead > this.tail.capacity) {
+      // Far behind: reading it all back is not worth it.
+      this.streamCache.clear();
+      this.tail.clear();
+    } else {
+      const foreign = this.sql.readAll.all(this.knownHead, position - this.knownHead).map(toRecorded);
+      this.tail.add(foreign);
+      for (const event of foreign) this.streamCache.extend(event.streamName, [event]);
+    }
+    this.knownHead = position;
   }
 
   /** Write-through: what this process just committed goes into the caches, as recorded events. */
@@ -292,11 +335,8 @@ export class SqliteEventStore implements EventStore {
         position: first + i,
       }),
     );
-    if (first - 1 !== this.knownHead) {
-      // Someone else appended in between: what we hold may be incomplete.
-      this.streamCache.clear();
-      this.tail.clear();
-    }
+    // Another connection committed between our last look and this commit.
+    this.takeInUpTo(first - 1);
     this.knownHead = result.position;
     this.tail.add(recorded);
     this.streamCache.extend(stream, recorded);
@@ -328,10 +368,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    if (this.queue.length > 0) this.flush(); // writes already queued are committed, not dropped
+    // Writes already queued are committed, not dropped (waiting out another writer's lock if need be).
+    while (this.queue.length > 0) {
+      this.flush();
+      if (this.queue.length > 0) await new Promise((r) => setTimeout(r, 1));
+    }
     while (this.syncing || this.unsynced.length > 0) await new Promise((r) => setTimeout(r, 1));
     if (this.walFd !== undefined) closeSync(this.walFd);
-    await this.checkpointer.stop();
+    clearTimeout(this.retryTimer);
+    await this.checkpointer?.stop();
+    this.appends.close();
     this.notify(); // release waiters (and their timers) so nothing keeps the process alive
     this.db.close();
   }
@@ -345,7 +391,10 @@ type Write =
   | { kind: 'append'; stream: string; events: readonly NewEvent[]; expected: ExpectedRevision }
   | { kind: 'checkpoint'; name: string; position: number };
 type QueuedWrite = Write & { resolve: (value: AppendResult | undefined) => void; reject: (error: unknown) => void };
-type WriteOutcome = { ok: true; value: AppendResult | undefined } | { ok: false; error: unknown };
+type WriteOutcome = { ok: true; value: AppendResult | undefined } | { ok: false; error: unknown; busy?: true };
+
+const isBusyOutcome = (outcome: WriteOutcome) => !outcome.ok && outcome.busy === true;
+const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
 
 function revisionMatches(expected: ExpectedRevision, actual: number): boolean {
   if (expected === 'any') return true;

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, type Logger } from '../logging/logger';
@@ -20,15 +20,14 @@ export interface HttpOptions extends RequestLogOptions {
  * for every error, and validation after the guards. Fastify rather than Express: the same
  * contract at about twice the requests per second (the benchmark measures the edge).
  */
-export async function createHttpApp(module: Type<unknown>, options: HttpOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger('http');
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Longer than any client's or the gateway's idle timeout: the client always closes an idle connection first.
     keepAliveTimeout: 65_000,
-    // Fastify's own request logging is off: one line per request is written by observeRequests.
+    // Fastify's own logging is off: one line per request is written by observeRequests.
     logger: false,
-    disableRequestLogging: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bodyParser: false, logger: new PinoNestLogger(logger) });
   const fastify = app.getHttpAdapter().getInstance();

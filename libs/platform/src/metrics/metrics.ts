@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isMainThread } from 'node:worker_threads';
 
 /**
  * The process's one registry: create counters, gauges and histograms with `registers: [metricsRegistry]`
@@ -7,7 +8,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  */
 export const metricsRegistry = new Registry();
 
-collectDefaultMetrics({ register: metricsRegistry });
+// Process metrics (CPU, memory, event loop) once per process: the main thread's.
+if (isMainThread) collectDefaultMetrics({ register: metricsRegistry });
 
 export const httpRequestsTotal = new Counter({
   name: 'ventana_http_requests_total',

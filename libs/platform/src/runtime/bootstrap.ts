@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createHttpApp } from '../http/configure-http';
 import { createLogger } from '../logging/logger';
@@ -9,7 +9,7 @@ import type { PlatformConfig } from './config';
  * Starts one HTTP process around `module`: pino logs, problem+json errors, the 256 KiB body
  * limit, validation, OpenAPI at /docs, graceful shutdown on SIGTERM/SIGINT.
  */
-export async function bootstrap(name: string, module: Type<unknown>, config: PlatformConfig): Promise<INestApplication> {
+export async function bootstrap(name: string, module: Type<unknown> | DynamicModule, config: PlatformConfig): Promise<INestApplication> {
   const logger = createLogger(name);
   const app = await createHttpApp(module, { logger });
   app.enableShutdownHooks();

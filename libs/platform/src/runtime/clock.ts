@@ -1,5 +1,6 @@
 import type { EventStore } from '@ventana/event-store';
 import { randomUUID } from 'node:crypto';
+import { BroadcastChannel } from 'node:worker_threads';
 
 /** The platform's notion of now. Every rule (windows, limits, prices) reads time from here. */
 export interface Clock {
@@ -17,13 +18,28 @@ const STREAM = 'platform-clock';
 export class TestClock implements Clock {
   private offsetMs = 0;
   private seenRevision = -1;
+  /** The other threads of this process hear of an advance at once (other processes: `refresh`). */
+  private readonly channel?: BroadcastChannel;
 
-  private constructor(private readonly store: EventStore) {}
+  private constructor(
+    private readonly store: EventStore,
+    channel?: string,
+  ) {
+    if (channel === undefined) return;
+    this.channel = new BroadcastChannel(`ventana-clock:${channel}`);
+    this.channel.onmessage = (message) => (this.offsetMs = Math.max(this.offsetMs, (message as { data: number }).data));
+    this.channel.unref();
+  }
 
-  static async load(store: EventStore): Promise<TestClock> {
-    const clock = new TestClock(store);
+  /** `channel` names the clock shared by the threads of one deployment (the data directory). */
+  static async load(store: EventStore, channel?: string): Promise<TestClock> {
+    const clock = new TestClock(store, channel);
     await clock.refresh();
     return clock;
+  }
+
+  close(): void {
+    this.channel?.close();
   }
 
   now(): number {
@@ -50,6 +66,7 @@ export class TestClock implements Clock {
         revision,
       );
       this.offsetMs = offsetMs;
+      this.channel?.postMessage(offsetMs);
     }
     return this.now();
   }

@@ -18,7 +18,7 @@ import { ReadinessChecks } from '../health/readiness';
 import { createLogger } from '../logging/logger';
 import { type Clock, TestClock, systemClock } from './clock';
 import type { PlatformConfig } from './config';
-import { CLOCK, CONFIG, DELIVERY_STATE, EVENT_STORE, PROJECTIONS, READ_MODELS, SUBSCRIPTIONS } from './tokens';
+import { CLOCK, CONFIG, DELIVERY_STATE, EVENT_STORE, PROJECTIONS, READ_MODELS, SUBSCRIPTIONS, WORKLOAD, type Workload } from './tokens';
 
 const KAFKA = Symbol('Kafka');
 const log = createLogger('infrastructure');
@@ -45,7 +45,7 @@ class DistributedLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(PROJECTIONS) private readonly projections: ProjectionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(KAFKA) kafka: Kafka,
-    @Inject('RUN_PROJECTIONS') private readonly runProjections: boolean,
+    @Inject(WORKLOAD) private readonly workload: Workload,
     checks: ReadinessChecks,
   ) {
     const admin = kafka.admin();
@@ -68,7 +68,7 @@ class DistributedLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   private following?: NodeJS.Timeout;
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.runProjections) await this.projections.start();
+    if (this.workload.projections) await this.projections.start();
     else await this.projections.migrate();
     // Another process moves the test clock; background refreshes keep reactors close behind it.
     const clock = this.clock;
@@ -102,13 +102,13 @@ export class DistributedInfrastructureModule implements NestModule {
     consumer.apply(sync).forRoutes('*');
   }
 
-  static forRoot(config: PlatformConfig, options: { service: string; runProjections: boolean }): DynamicModule {
+  static forRoot(config: PlatformConfig, options: { service: string; workload: Workload }): DynamicModule {
     const settings = kafkaSettings(process.env, `ventana-${options.service}`);
     return {
       module: DistributedInfrastructureModule,
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: 'RUN_PROJECTIONS', useValue: options.runProjections },
+        { provide: WORKLOAD, useValue: options.workload },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         { provide: READ_MODELS, useFactory: () => new PostgresDatabase(config.databaseUrl!) },
         // Delivery's working state lives in the same database, in its own tables.
@@ -134,7 +134,7 @@ export class DistributedInfrastructureModule implements NestModule {
         },
         DistributedLifecycle,
       ],
-      exports: [CONFIG, EVENT_STORE, SUBSCRIPTIONS, READ_MODELS, DELIVERY_STATE, PROJECTIONS, CLOCK],
+      exports: [CONFIG, EVENT_STORE, SUBSCRIPTIONS, READ_MODELS, DELIVERY_STATE, PROJECTIONS, CLOCK, WORKLOAD],
     };
   }
 }

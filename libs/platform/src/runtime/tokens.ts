@@ -8,3 +8,14 @@ export const CLOCK = Symbol('Clock');
 export const CONFIG = Symbol('PlatformConfig');
 /** How services learn of events (embedded: store catch-up; distributed: Kafka consumer groups). */
 export const SUBSCRIPTIONS = Symbol('Subscriptions');
+
+/**
+ * The background work a process (or thread) runs besides serving its HTTP routes: the reactors
+ * (deciders, timers, webhooks) and the projections. The embedded default serves HTTP on its main
+ * thread and runs all of it on a second one.
+ */
+export interface Workload {
+  reactors: boolean;
+  projections: boolean;
+}
+export const WORKLOAD = Symbol('Workload');

@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { WalCheckpointer } from '@ventana/event-store';
 import type { SqlDatabase, SqlExecutor, SqlValue } from './sql-database';
 
+/** How long a transaction waits for another connection's write lock before it fails. */
+const LOCK_WAIT_MS = 10_000;
+
 /**
  * SQLite adapter of the read-model port (embedded mode). better-sqlite3 is synchronous, so a
  * transaction is BEGIN … COMMIT on the one connection; a queue keeps transactions whose work
@@ -12,15 +15,18 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly checkpointer: WalCheckpointer;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
-  constructor(file: string) {
+  /** `walCheckpoints`: whether this connection runs the file's checkpoints (one connection per file should). */
+  constructor(file: string, { walCheckpoints = true }: { walCheckpoints?: boolean } = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    // Never wait inside SQLite for another connection's write lock (it would block the event loop):
+    // a transaction that finds the lock taken tries again a moment later (begin()).
+    this.db.pragma('busy_timeout = 0');
     this.db.pragma('wal_autocheckpoint = 0');
-    this.checkpointer = new WalCheckpointer(file);
+    this.checkpointer = walCheckpoints ? new WalCheckpointer(file) : undefined;
   }
 
   private statement(sql: string): Database.Statement {
@@ -41,13 +47,14 @@ export class SqliteDatabase implements SqlDatabase {
     all: async <Row>(sql: string, params: readonly SqlValue[] = []) => this.statement(sql).all(...params) as Row[],
   };
 
-  run = this.executor.run;
+  /** Outside a transaction a write still takes the write lock the patient way. */
+  run = (sql: string, params: readonly SqlValue[] = []) => this.transaction((tx) => tx.run(sql, params));
   one = this.executor.one;
   all = this.executor.all;
 
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+      await this.begin();
       try {
         const result = await work(this.executor);
         this.db.exec('COMMIT');
@@ -61,6 +68,20 @@ export class SqliteDatabase implements SqlDatabase {
     return next;
   }
 
+  /** BEGIN IMMEDIATE, retried every millisecond while another connection holds the write lock. */
+  private async begin(): Promise<void> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    }
+  }
+
   async *iterate<Row>(sql: string, params: readonly SqlValue[] = []): AsyncIterable<Row> {
     // A fresh statement: an iterating statement cannot be shared with other queries meanwhile.
     for (const row of this.db.prepare(sql).iterate(...params)) yield row as Row;
@@ -69,6 +90,6 @@ export class SqliteDatabase implements SqlDatabase {
   async close(): Promise<void> {
     await this.queue;
     this.db.close();
-    await this.checkpointer.stop();
+    await this.checkpointer?.stop();
   }
 }

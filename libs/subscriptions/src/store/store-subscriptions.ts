@@ -1,23 +1,28 @@
 import { type CatchUp, type EventStore, startCatchUp, startReactor } from '@ventana/event-store';
 import { type SqlExecutor, migrate } from '@ventana/projections';
 import type { ProjectorSpec, ReactorSpec, Subscription, Subscriptions } from '../subscriptions';
+import type { ProgressBoard } from './progress-board';
 
 const CHECKPOINTS = `CREATE TABLE IF NOT EXISTS subscription_checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`;
 
 /**
  * The embedded adapter: every subscriber catches up on the store's own global log. A reactor keeps
  * its checkpoint in the store; a projector keeps it in its own database, written in the same
- * transaction as its effects.
+ * transaction as its effects. With a progress board, subscribers running in another thread of the
+ * process can be waited on too.
  */
 export class StoreSubscriptions implements Subscriptions {
   private readonly running = new Map<string, Promise<CatchUp>>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly progress?: ProgressBoard,
+  ) {}
 
   react(spec: ReactorSpec): Subscription {
     let reactor: CatchUp | undefined;
     const started = (spec.onAssigned?.() ?? Promise.resolve()).then(() => {
-      reactor = startReactor({ ...spec, store: this.store });
+      reactor = startReactor({ ...spec, store: this.store, onAdvance: this.publisher(spec.name) });
     });
     return this.track(spec.name, started.then(() => reactor!));
   }
@@ -32,6 +37,7 @@ export class StoreSubscriptions implements Subscriptions {
         store: this.store,
         types: spec.types,
         onError: spec.onError,
+        onAdvance: this.publisher(name),
         startAfter: async () =>
           (await db.one<{ position: number }>(`SELECT position FROM subscription_checkpoints WHERE name = ?`, [name]))?.position ?? 0,
         handle: (batch) =>
@@ -53,7 +59,7 @@ export class StoreSubscriptions implements Subscriptions {
 
   async caughtUp(name: string, position: number, timeoutMs = 2000): Promise<boolean> {
     const running = this.running.get(name);
-    if (!running) return true;
+    if (!running) return this.progress?.knows(name) ? this.progress.reached(name, position, timeoutMs) : true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     const reached = running.then((c) => c.caughtUp(position)).then(() => true, () => false);
@@ -62,6 +68,11 @@ export class StoreSubscriptions implements Subscriptions {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private publisher(name: string) {
+    const progress = this.progress;
+    return progress && ((position: number) => progress.publish(name, position));
   }
 
   private track(name: string, catchUp: Promise<CatchUp>): Subscription {
