@@ -51,7 +51,8 @@ async function main() {
     const anchorHttp = figures.anchorHttpRps!;
     const peakRssMb = peakRss(platform.pid);
     await platform.stop();
-    const distributed = await distributedFigures();
+    // BENCH_SKIP_DISTRIBUTED=1: the embedded figures alone (quicker, while working on them).
+    const distributed = process.env.BENCH_SKIP_DISTRIBUTED === '1' ? { skipped: 'BENCH_SKIP_DISTRIBUTED=1' } : await distributedFigures();
     const results = {
       e2e_messages_per_s: round(e2eRate),
       p50_send_ms: round(percentile(latencies, 50), 2),

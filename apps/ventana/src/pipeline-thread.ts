@@ -6,6 +6,11 @@ import { Worker } from 'node:worker_threads';
 type FromPipeline = { kind: 'ready' } | { kind: 'stopped' } | { kind: 'metrics'; id: number; metrics: MetricsSnapshot };
 
 const STOP_WITHIN_MS = 15_000;
+/**
+ * The pipeline's live data is a few tens of MB (caches are bounded), but V8 lets an unbounded heap
+ * grow with the allocation rate; a limit makes it collect sooner and keeps the process's memory flat.
+ */
+const PIPELINE_HEAP_MB = 192;
 const MAX_RESTART_DELAY_MS = 30_000;
 
 /**
@@ -39,7 +44,7 @@ class PipelineThread implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private start(): Promise<void> {
-    const worker = new Worker(join(__dirname, 'pipeline.js'));
+    const worker = new Worker(join(__dirname, 'pipeline.js'), { resourceLimits: { maxOldGenerationSizeMb: PIPELINE_HEAP_MB } });
     this.worker = worker;
     let started = false;
     return new Promise((resolve, reject) => {

@@ -35,7 +35,7 @@ export class MessagePolicyReactor implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger('window-policy');
   private readonly usage = new BusinessUsageRegistry();
   /** Per conversation: everything before its last decided request, folded (a request itself changes nothing). */
-  private readonly snapshots = new ConversationSnapshots(100_000);
+  private readonly snapshots = new ConversationSnapshots(20_000);
   private subscription?: Subscription;
 
   constructor(

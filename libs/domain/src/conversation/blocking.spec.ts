@@ -1,6 +1,6 @@
 import { DAY, HOUR } from '../shared/time';
 import { ErrorCode } from '../shared/error-codes';
-import { foldConversation } from './conversation';
+import { evolveBlock, foldConversation } from './conversation';
 import { blocked, given, inbound, sendTemplate, sendText, t, template, unblocked } from '../testing/given-when-then';
 
 describe('rule 4: blocking', () => {
@@ -33,5 +33,12 @@ describe('rule 4: blocking', () => {
     expect(conversation.blocked).toBe(true);
     expect(conversation.customerServiceWindowExpiresAt).toBe(t(DAY));
     expect(conversation.consent.granted).toBe(true);
+  });
+
+  it('the block status alone folds the same way as the whole conversation', () => {
+    const history = [inbound(t(0)), blocked(t(HOUR)), unblocked(t(2 * HOUR)), blocked(t(3 * HOUR))];
+    for (let n = 0; n <= history.length; n++) {
+      expect(history.slice(0, n).reduce(evolveBlock, false)).toBe(foldConversation(history.slice(0, n)).blocked);
+    }
   });
 });

@@ -70,6 +70,10 @@ export function evolveConversation(state: Conversation, event: ConversationEvent
   }
 }
 
+/** Just the block status, for callers that need nothing else from a (long) conversation. */
+export const evolveBlock = (blocked: boolean, event: ConversationEvent): boolean =>
+  event.type === 'BusinessBlocked' ? true : event.type === 'BusinessUnblocked' ? false : blocked;
+
 export const foldConversation = (events: readonly ConversationEvent[]): Conversation =>
   events.reduce(evolveConversation, initialConversation());
 

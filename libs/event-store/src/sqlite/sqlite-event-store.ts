@@ -78,12 +78,15 @@ export class SqliteEventStore implements EventStore {
   /** Committed groups waiting for the next WAL sync before they are acknowledged. */
   private unsynced: (() => void)[] = [];
   private syncing = false;
-  private readonly streamCache = new StreamCache(20_000);
-  private readonly tail = new RecentLog(10_000);
+  private readonly streamCache = new StreamCache(10_000);
+  private readonly tail = new RecentLog(5_000);
+  /** Whether anyone here follows the log (subscriptions): only then is the tail worth keeping. */
+  private followed = false;
   /** The log's head as this process last knew it (its own appends included). */
   private knownHead: number;
   /** `PRAGMA data_version` when the head was last read: unchanged means no other connection wrote since. */
   private dataVersion: number | undefined;
+  private observedThisTurn = false;
   private queue: QueuedWrite[] = [];
   private readonly readTypesTx;
   /** Woken after every successful append in this process; other processes are seen when waits time out. */
@@ -298,6 +301,10 @@ export class SqliteEventStore implements EventStore {
    * Positions are handed out under the write lock, so a commit never lands behind one already seen.
    */
   private observeHead(): number {
+    // Once per turn of the event loop: within a turn every read sees the same prefix of the log.
+    if (this.observedThisTurn) return this.knownHead;
+    this.observedThisTurn = true;
+    setImmediate(() => (this.observedThisTurn = false));
     const version = this.sql.dataVersion.get();
     if (version === this.dataVersion) return this.knownHead;
     this.dataVersion = version;
@@ -313,8 +320,10 @@ export class SqliteEventStore implements EventStore {
       this.streamCache.clear();
       this.tail.clear();
     } else {
-      const foreign = this.sql.readAll.all(this.knownHead, position - this.knownHead).map(toRecorded);
-      this.tail.add(foreign);
+      // Parsed only where it is kept: every event for a followed tail, else those of cached streams.
+      const rows = this.sql.readAll.all(this.knownHead, position - this.knownHead);
+      const foreign = (this.followed ? rows : rows.filter((row) => this.streamCache.has(row.stream))).map(toRecorded);
+      if (this.followed) this.tail.add(foreign);
       for (const event of foreign) this.streamCache.extend(event.streamName, [event]);
     }
     this.knownHead = position;
@@ -338,11 +347,12 @@ export class SqliteEventStore implements EventStore {
     // Another connection committed between our last look and this commit.
     this.takeInUpTo(first - 1);
     this.knownHead = result.position;
-    this.tail.add(recorded);
+    if (this.followed) this.tail.add(recorded);
     this.streamCache.extend(stream, recorded);
   }
 
   async readAll({ after, limit, types }: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.followed = true;
     const recent = this.tail.read(after, limit, types, this.observeHead());
     if (recent) return recent;
     const rows = types ? this.readTypesTx(types, after, limit) : this.sql.readAll.all(after, limit);

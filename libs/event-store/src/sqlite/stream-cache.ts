@@ -11,6 +11,10 @@ export class StreamCache {
 
   constructor(private readonly maxEvents: number) {}
 
+  has(name: string): boolean {
+    return this.streams.has(name);
+  }
+
   get(name: string): RecordedEvent[] | undefined {
     const events = this.streams.get(name);
     if (events) {
