@@ -182,6 +182,19 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       });
     });
 
+    describe('one order', () => {
+      it("keeps a stream's revision order in the global log, even under concurrent 'any' appends", async () => {
+        const stream = fresh('concurrent');
+        await Promise.all(Array.from({ length: 40 }, (_, i) => store.append(stream, [event('Concurrent', { i })], 'any')));
+        const { events } = await store.readStream(stream);
+        expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
+        // Positions rise with revisions: whoever follows the log sees the stream in its own order.
+        for (let i = 1; i < events.length; i++) expect(events[i].position).toBeGreaterThan(events[i - 1].position);
+        const fromLog = (await readAllAfter(events[0].position - 1, ['Concurrent'])).filter((e) => e.streamName === stream);
+        expect(fromLog.map((e) => e.revision)).toEqual(events.map((e) => e.revision));
+      });
+    });
+
     describe('duplicate event ids', () => {
       it('refuses the whole append when an id is already stored', async () => {
         const taken = event();

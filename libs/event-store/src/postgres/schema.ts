@@ -20,6 +20,8 @@ import type { ClientBase } from 'pg';
 export const ORDINAL_BITS = 12;
 export const MAX_EVENTS_PER_TRANSACTION = 2 ** ORDINAL_BITS;
 const MAX_XID_SPAN = 2 ** (53 - ORDINAL_BITS);
+/** First key of the per-stream advisory locks (two-key form), apart from every other advisory lock. */
+const STREAM_LOCK_SPACE = 0x5645; // 'VE'
 
 export interface Migration {
   version: number;
@@ -99,6 +101,75 @@ export const MIGRATIONS: readonly Migration[] = [
           RAISE EXCEPTION 'event_store_append: transaction % is outside the position range of this store', v_xid;
         END IF;
         -- A transaction may call this several times (the ordinal carries on); 4096 events at most.
+        IF v_ordinal + v_count > ${MAX_EVENTS_PER_TRANSACTION} THEN
+          RAISE EXCEPTION 'event_store_append: more than ${MAX_EVENTS_PER_TRANSACTION} events in one transaction';
+        END IF;
+
+        IF p_expected = -2 THEN
+          INSERT INTO event_store_streams AS s (name, revision) VALUES (p_stream, v_count - 1)
+            ON CONFLICT (name) DO UPDATE SET revision = s.revision + v_count
+            RETURNING s.revision - v_count INTO v_actual;
+        ELSIF p_expected = -1 THEN
+          INSERT INTO event_store_streams (name, revision) VALUES (p_stream, v_count - 1) ON CONFLICT (name) DO NOTHING;
+          IF NOT FOUND THEN
+            SELECT s.revision INTO v_actual FROM event_store_streams s WHERE s.name = p_stream;
+            RETURN QUERY SELECT coalesce(v_actual, -1), NULL::bigint, NULL::bigint;
+            RETURN;
+          END IF;
+          v_actual := -1;
+        ELSE
+          UPDATE event_store_streams s SET revision = s.revision + v_count WHERE s.name = p_stream AND s.revision = p_expected;
+          IF NOT FOUND THEN
+            SELECT s.revision INTO v_actual FROM event_store_streams s WHERE s.name = p_stream;
+            RETURN QUERY SELECT coalesce(v_actual, -1), NULL::bigint, NULL::bigint;
+            RETURN;
+          END IF;
+          v_actual := p_expected;
+        END IF;
+
+        INSERT INTO event_store_events (position, id, stream, revision, type, schema_version, data, metadata)
+        SELECT (v_span << ${ORDINAL_BITS}) + v_ordinal + e.i - 1, e.ev->>'id', p_stream, v_actual + e.i, e.ev->>'type',
+               coalesce((e.ev->>'v')::integer, 1), coalesce(e.ev->'data', 'null'::jsonb), e.ev->'metadata'
+        FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(ev, i);
+
+        PERFORM set_config('event_store.next_ordinal', (v_ordinal + v_count)::text, true);
+        IF p_notify THEN
+          PERFORM pg_notify(event_store_channel(), '');
+        END IF;
+        RETURN QUERY SELECT v_actual, v_actual + v_count, (v_span << ${ORDINAL_BITS}) + v_ordinal + v_count - 1;
+      END
+      $fn$;
+    `,
+  },
+  {
+    version: 2,
+    name: 'append takes the stream before its transaction id',
+    // A position comes from the transaction id, which PostgreSQL hands out at a transaction's first
+    // write (or lock on a row). Two appends to one stream used to take their ids first and queue on
+    // the streams row second, so the one that waited got the next revision but the smaller
+    // position: the log showed the stream out of order. An advisory lock per stream (it needs no
+    // transaction id) is now taken first, so ids, hence positions, follow each stream's revisions.
+    // (Appends of one transaction to several streams keep the id of their first append.)
+    sql: `
+      CREATE OR REPLACE FUNCTION event_store_append(p_stream text, p_expected bigint, p_events jsonb, p_notify boolean DEFAULT true)
+      RETURNS TABLE (actual bigint, next_revision bigint, last_position bigint)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_count integer := jsonb_array_length(p_events);
+        v_actual bigint;
+        v_xid bigint;
+        v_span bigint;
+        v_ordinal integer := coalesce(nullif(current_setting('event_store.next_ordinal', true), ''), '0')::integer;
+      BEGIN
+        IF v_count = 0 THEN
+          RAISE EXCEPTION 'event_store_append: no events';
+        END IF;
+        PERFORM pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(p_stream));
+        v_xid := pg_current_xact_id()::text::bigint;
+        SELECT v_xid - xid_base INTO v_span FROM event_store_settings;
+        IF v_span <= 0 OR v_span >= ${MAX_XID_SPAN} THEN
+          RAISE EXCEPTION 'event_store_append: transaction % is outside the position range of this store', v_xid;
+        END IF;
         IF v_ordinal + v_count > ${MAX_EVENTS_PER_TRANSACTION} THEN
           RAISE EXCEPTION 'event_store_append: more than ${MAX_EVENTS_PER_TRANSACTION} events in one transaction';
         END IF;
