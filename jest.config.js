@@ -6,6 +6,8 @@ const common = {
   moduleNameMapper: { '^@ventana/(domain|event-store|projections|platform|subscriptions)$': '<rootDir>/libs/$1/src' },
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid)/)'],
+  // The fault-injection suites stop shared engines: they run on their own (jest.faults.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
 };
 
 /** The API scenarios that only speak HTTP: they run again, unchanged, against the distributed topology. */
@@ -16,6 +18,7 @@ const API_SCENARIOS = [
   'blocks-and-preferences',
   'free-entry-point',
   'limits',
+  'messaging-tiers',
   'pricing-and-billing',
   'lifecycle-and-webhooks',
 ].map((name) => `<rootDir>/test/e2e/${name}.spec.ts`);

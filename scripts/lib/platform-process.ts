@@ -25,6 +25,8 @@ export interface RunningProcess {
   pid: number;
   logs(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops it (SIGKILL: a crash) and starts the same app again on the same port. */
+  restart(signal?: NodeJS.Signals): Promise<RunningProcess>;
 }
 
 export async function freePort(): Promise<number> {
@@ -85,11 +87,15 @@ export async function startProcess(options: {
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  return {
+  const running: RunningProcess = {
     name: options.name,
     url,
     pid: child.pid!,
     logs: () => output,
+    restart: async (signal) => {
+      await running.stop(signal);
+      return startProcess({ ...options, fixedPort: port });
+    },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       // A process that ignores SIGTERM must not hang its caller: kill it, and say so.
@@ -105,12 +111,15 @@ export async function startProcess(options: {
       throw new Error(`${options.name} (pid ${child.pid}) did not stop within ${STOP_WITHIN_MS / 1000} s of ${signal}; killed`);
     },
   };
+  return running;
 }
 
 const STOP_WITHIN_MS = 20_000;
 
 /** Starts the built embedded platform (`npm run build` first) as a real process and waits until it is ready. */
-export async function startPlatform(options: { dataDir?: string; env?: Record<string, string>; keepLogs?: boolean; nodeArgs?: string[] } = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  options: { dataDir?: string; env?: Record<string, string>; keepLogs?: boolean; nodeArgs?: string[]; port?: number } = {},
+): Promise<RunningPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ventana-e2e-'));
   const adminToken = options.env?.ADMIN_TOKEN ?? 'test-operator-token';
   const running = await startProcess({
@@ -119,14 +128,16 @@ export async function startPlatform(options: { dataDir?: string; env?: Record<st
     env: { DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, CLOCK: 'test', ...options.env },
     keepLogs: options.keepLogs,
     nodeArgs: options.nodeArgs,
+    fixedPort: options.port,
   });
   return {
     ...running,
     adminToken,
     dataDir,
+    // Same data, same port: clients keep their base URL across a restart.
     restart: async (signal) => {
       await running.stop(signal);
-      return startPlatform({ ...options, dataDir });
+      return startPlatform({ ...options, dataDir, port: Number(new URL(running.url).port) });
     },
   };
 }

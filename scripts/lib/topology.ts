@@ -17,7 +17,10 @@ export interface TopologyOptions {
 }
 
 export interface RunningTopology extends RunningPlatform {
+  /** The live processes; `restartProcess` replaces an entry. */
   processes: RunningProcess[];
+  /** Stops one process (SIGKILL: a crash) and starts it again on its port; its peers keep running. */
+  restartProcess(name: string, signal?: NodeJS.Signals): Promise<void>;
   topic: string;
   databaseUrl: string;
   restart(signal?: NodeJS.Signals): Promise<RunningTopology>;
@@ -32,6 +35,8 @@ export async function startTopology(options: TopologyOptions): Promise<RunningTo
   const env = {
     CLOCK: 'test',
     EVENT_STORE: 'postgres',
+    // The services sit behind the gateway on this machine: its X-Forwarded-For names the client (per-IP auth limits).
+    TRUST_PROXY: 'loopback',
     ...options.env,
     ADMIN_TOKEN: adminToken,
     DATABASE_URL: options.databaseUrl,
@@ -47,13 +52,14 @@ export async function startTopology(options: TopologyOptions): Promise<RunningTo
   };
   try {
     // Schemas first: one process migrates before its peers race to.
-    processes.push(await startProcess({ name: 'conversation#1', app: 'conversation', env, keepLogs: options.keepLogs }));
+    // Each process names its PostgreSQL sessions (PGAPPNAME), so an operator, or a fault test, can tell them apart.
+    const start = (name: string, app: string) =>
+      startProcess({ name, app, env: { ...env, PGAPPNAME: `${topic}/${name}`.slice(0, 63) }, keepLogs: options.keepLogs });
+    processes.push(await start('conversation#1', 'conversation'));
     const rest = SERVICES.flatMap((service) =>
       Array.from({ length: instances[service] - (service === 'conversation' ? 1 : 0) }, (_, i) => ({ service, n: i + 1 })),
     );
-    processes.push(
-      ...(await Promise.all(rest.map(({ service, n }) => startProcess({ name: `${service}#${n}`, app: service, env, keepLogs: options.keepLogs })))),
-    );
+    processes.push(...(await Promise.all(rest.map(({ service, n }) => start(`${service}#${n}`, service)))));
     const urls = (service: Service) => processes.filter((p) => p.name.startsWith(`${service}#`)).map((p) => p.url).join(',');
     const gateway = await startProcess({
       name: 'gateway',
@@ -79,6 +85,11 @@ export async function startTopology(options: TopologyOptions): Promise<RunningTo
       processes,
       logs: () => processes.map((p) => `==== ${p.name}\n${p.logs()}`).join('\n'),
       stop: stopAll,
+      restartProcess: async (name, signal) => {
+        const index = processes.findIndex((p) => p.name === name);
+        if (index < 0) throw new Error(`no process ${name} in this topology`);
+        processes[index] = await processes[index].restart(signal);
+      },
       restart: async (signal) => {
         await stopAll(signal);
         return startTopology({ ...options, topic });

@@ -22,9 +22,14 @@ export interface TestPlatform extends RunningPlatform {
 export async function startPlatform(options: Parameters<typeof startEmbedded>[0] = {}): Promise<TestPlatform> {
   if (process.env.E2E_DEPLOYMENT !== 'distributed') return embedded(await startEmbedded(options));
   if (options.dataDir) throw new Error('a distributed platform has no DATA_DIR to restart on; use restart()');
+  return startDistributed(options);
+}
+
+/** The distributed topology on a fresh PostgreSQL schema and Kafka topic, whatever E2E_DEPLOYMENT says. */
+export async function startDistributed(options: { env?: Record<string, string>; keepLogs?: boolean } = {}): Promise<TestPlatform & { topology: RunningTopology }> {
   const schema = await createTestSchema('e2e');
   const topology = await startTopology({ databaseUrl: schema.url, kafkaBrokers: TEST_KAFKA_BROKERS, env: options.env, keepLogs: options.keepLogs });
-  return distributed(topology, () => schema.drop());
+  return { ...distributed(topology, () => schema.drop()), topology };
 }
 
 function embedded(platform: RunningPlatform): TestPlatform {

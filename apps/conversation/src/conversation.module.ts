@@ -17,6 +17,9 @@ import { ConversationsController } from './conversations/conversations.http';
 import { ClickToChatController } from './click-to-chat/click-to-chat.http';
 import { ClockController } from './clock/clock.http';
 import { ContactsController } from './contacts/contacts.http';
+import { BusinessLimitsController, OperatorLimitsController } from './limits/limits.http';
+import { WebhookSecretController } from './webhook-secret/webhook-secret.http';
+import { RotateWebhookSecretHandler } from './webhook-secret/rotate-webhook-secret.command';
 
 /**
  * The HTTP edge for businesses, customers and the operator: it turns requests into events on the
@@ -39,6 +42,9 @@ export class ConversationModule {
         ConversationsController,
         ClickToChatController,
         ContactsController,
+        BusinessLimitsController,
+        OperatorLimitsController,
+        WebhookSecretController,
         // Without the test clock the route does not exist at all (404), whatever the token or body.
         ...(options.testClock ? [ClockController] : []),
       ],
@@ -51,6 +57,7 @@ export class ConversationModule {
         SubmitTemplateHandler,
         ReviewTemplateHandler,
         SendMessageHandler,
+        RotateWebhookSecretHandler,
       ],
     };
   }

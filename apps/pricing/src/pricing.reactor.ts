@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type EventOf, type MessageEvent, MessageDecisions, foldMessage, ms, quote } from '@ventana/domain';
 import { type EventStore, type RecordedEvent, decideOnStream } from '@ventana/event-store';
-import { CLOCK, type Clock, EVENT_STORE, SUBSCRIPTIONS, Streams, fromEvent, WORKLOAD, type Workload } from '@ventana/platform';
+import { CLOCK, CONFIG, type Clock, EVENT_STORE, type PlatformConfig, SUBSCRIPTIONS, Streams, fromEvent, WORKLOAD, type Workload } from '@ventana/platform';
 import type { Subscription, Subscriptions } from '@ventana/subscriptions';
 import { RateCardBook } from './rate-cards/rate-card-book';
 
@@ -23,6 +23,7 @@ export class PricingReactor implements OnApplicationBootstrap, OnApplicationShut
     @Inject(SUBSCRIPTIONS) private readonly subscriptions: Subscriptions,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WORKLOAD) private readonly workload: Workload,
+    @Inject(CONFIG) private readonly config: PlatformConfig,
   ) {
     this.cards = new RateCardBook(store);
   }
@@ -53,7 +54,9 @@ export class PricingReactor implements OnApplicationBootstrap, OnApplicationShut
 
   private async charge(event: RecordedEvent): Promise<void> {
     const { messageId, businessId, waId } = event.data as { messageId: string; businessId: string; waId: string };
-    await this.onMessage(messageId, event, (state) => MessageDecisions.charge(state, { messageId, businessId, waId }, event.metadata.time));
+    // Which invoice bills it depends on when it is recorded: after its month's grace period, it is a late charge.
+    const billing = { now: this.clock.now(), graceMs: this.config.invoiceGraceSeconds * 1000 };
+    await this.onMessage(messageId, event, (state) => MessageDecisions.charge(state, { messageId, businessId, waId }, event.metadata.time, billing));
   }
 
   private onMessage(messageId: string, cause: RecordedEvent, decide: (state: ReturnType<typeof foldMessage>) => MessageEvent[]) {

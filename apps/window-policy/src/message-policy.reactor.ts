@@ -1,13 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  type Business,
   type BusinessEvent,
   type ConversationEvent,
   type EventOf,
   type TemplateEvent,
   type Conversation,
   decideMessage,
+  decideTierUpgrade,
   foldBusiness,
   foldTemplate,
+  limitSignals,
   ms,
   viewOfRequest,
 } from '@ventana/domain';
@@ -18,6 +21,7 @@ import { BusinessUsageRegistry } from './business-usage.registry';
 import { ConversationSnapshots } from './conversation-snapshots';
 
 type Requested = EventOf<'MessageRequested'>['data'];
+type Blocked = EventOf<'BusinessBlocked'>['data'];
 
 class EarlierRequestUndecided extends Error {
   constructor(messageId: string) {
@@ -49,10 +53,11 @@ export class MessagePolicyReactor implements OnApplicationBootstrap, OnApplicati
     if (!this.workload.reactors) return;
     this.subscription = this.subscriptions.react({
       name: 'window-policy',
-      types: ['MessageRequested'],
-      handle: (event) => this.decide(event),
+      // Blocks feed the quality rating; they come in log order with the requests of the same business.
+      types: ['MessageRequested', 'BusinessBlocked'],
+      handle: async (event) => (event.type === 'BusinessBlocked' ? this.usage.recordBlock(event.data as Blocked) : this.decide(event)),
       // Limits are per business: one business's requests are decided in order, businesses side by side.
-      partitionBy: (event) => (event.data as Requested).businessId,
+      partitionBy: (event) => (event.data as Requested | Blocked).businessId,
       // Businesses handed over by another instance bring their recent usage: reload it from the log.
       onAssigned: () => this.usage.rebuild(this.store, this.clock.now()),
       onError: (error, attempt) => this.logger.error({ err: error, attempt }, 'deciding a message failed; retrying'),
@@ -89,6 +94,26 @@ export class MessagePolicyReactor implements OnApplicationBootstrap, OnApplicati
     );
     this.snapshots.set(stream, { revision: event.revision, state: result.before });
     if (result.decision?.type === 'MessageAccepted') this.usage.record(result.decision.data);
+    if (result.decision) await this.upgradeIfEarned(business, now, event);
+  }
+
+  /**
+   * After each new decision: a business that has earned the next messaging tier gets it, recorded
+   * on its stream at the time of the request just decided (limits/messaging-tier.ts).
+   */
+  private async upgradeIfEarned(business: Business, now: number, cause: RecordedEvent): Promise<void> {
+    const signals = limitSignals(this.usage.of(business.id), now);
+    if (decideTierUpgrade(business, signals, now).length === 0) return;
+    // Decided again on the stream as it is now: the operator may have set the limits meanwhile.
+    await decideOnStream<BusinessEvent>(
+      this.store,
+      Streams.business(business.id),
+      (history) => {
+        const current = foldBusiness(history);
+        return { events: current ? decideTierUpgrade(current, signals, now) : [], result: undefined };
+      },
+      fromEvent(cause, now),
+    );
   }
 
   private async business(businessId: string) {

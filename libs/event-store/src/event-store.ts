@@ -69,3 +69,11 @@ export class DuplicateEventIdError extends Error {
     this.name = 'DuplicateEventIdError';
   }
 }
+
+/** The store cannot take writes now (read-only or full disk, I/O failure): answered 503, retried later. */
+export class StorageUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`storage cannot write: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'StorageUnavailableError';
+  }
+}

@@ -7,3 +7,4 @@ export * from './decide-on-stream';
 export * from './sqlite/wal-checkpointer';
 export * from './postgres/postgres-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
+export * from './postgres/connection-loss';

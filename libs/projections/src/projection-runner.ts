@@ -7,6 +7,12 @@ import type { SqlDatabase } from './sql/sql-database';
 /** The subscriber name of a projection (its checkpoint's, or its Kafka consumer group's). */
 export const projectorName = (projection: string) => `projection-${projection}`;
 
+/** The store's head position and, per projection, how many events of the log it has yet to apply. */
+export interface ProjectionLag {
+  head: number;
+  projections: { name: string; behind: number | undefined }[];
+}
+
 /**
  * Keeps each projection caught up, one subscription per projection: on the store's log (embedded)
  * or a Kafka consumer group (distributed). Rows and checkpoint move in one transaction.
@@ -57,6 +63,15 @@ export class ProjectionRunner {
   /** Read-your-writes: waits (briefly) until every projection has seen everything already in the store. */
   async upToDate(timeoutMs = 2000): Promise<boolean> {
     return this.caughtUp(await this.store.headPosition(), timeoutMs);
+  }
+
+  /** How far each projection is behind the store's head (undefined where this process cannot see it). */
+  async lag(): Promise<ProjectionLag> {
+    const head = await this.store.headPosition();
+    const projections = await Promise.all(
+      this.projections.map(async (p) => ({ name: p.name, behind: await this.subscriptions.behind(projectorName(p.name), head) })),
+    );
+    return { head, projections };
   }
 
   /** Empties a projection and replays it from the start of the log (live reads see it refill). */

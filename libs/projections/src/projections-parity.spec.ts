@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type BusinessEvent,
   type ConversationEvent,
   DAY,
   ErrorCode,
@@ -15,6 +16,10 @@ import {
   type TemplateEvent,
   iso,
   messageError,
+  type InvoiceEvent,
+  type InvoiceLine,
+  monthOf,
+  nextMonth,
 } from '@ventana/domain';
 import { type EventStore, SqliteEventStore } from '@ventana/event-store';
 import { copyDataDir } from '../../../test/support/data-dir';
@@ -31,7 +36,7 @@ import { StoreSubscriptions } from '@ventana/subscriptions';
  * their JS types: a BIGINT is a number on both).
  */
 
-type DomainEvent = ConversationEvent | MessageEvent | TemplateEvent;
+type DomainEvent = BusinessEvent | ConversationEvent | MessageEvent | TemplateEvent | InvoiceEvent;
 
 /** Every table the projections own, and the runner's checkpoints. */
 const PROJECTED_TABLES = [...ALL_PROJECTIONS.flatMap((p) => p.tables), 'subscription_checkpoints'];
@@ -120,8 +125,37 @@ function generatedLog(): Planned[] {
   const tick = () => (now += Math.floor(random() * 90 * MINUTE) + 1);
   const out: Planned[] = [];
   const emit = (stream: string, event: DomainEvent) => out.push({ stream, event });
+  // Invoices: late charges, finalizations (some cut before their invoice's last charge, some hit by a
+  // charge afterwards). Their own random source leaves the rest of the log as it was.
+  const invoiceRandom = seeded(20260401);
+  const billed = new Map<string, { businessId: string; month: string; lines: Map<string, InvoiceLine>; last: number; finalized: boolean }>();
+  const bill = (businessId: string, month: string, line: InvoiceLine) => {
+    const invoice = billed.get(`${businessId}|${month}`) ?? { businessId, month, lines: new Map(), last: 0, finalized: false };
+    const key = `${line.market}|${line.category}|${line.pricingType}`;
+    const sum = invoice.lines.get(key) ?? { ...line, messages: 0, amountMicros: 0 };
+    invoice.lines.set(key, { ...sum, messages: sum.messages + 1, amountMicros: sum.amountMicros + line.amountMicros });
+    invoice.last = out.length; // positions are 1-based: the event just emitted
+    billed.set(`${businessId}|${month}`, invoice);
+  };
 
   const businesses = ['biz-north', 'biz-south', 'biz-east'];
+  for (const [n, businessId] of businesses.entries()) {
+    const registered: BusinessEvent = {
+      type: 'BusinessRegistered',
+      data: {
+        businessId,
+        name: `Business ${businessId}`,
+        phoneNumber: `1555000000${n}`,
+        webhookUrl: null,
+        publicKey: 'cHVibGlj',
+        apiKeyHash: 'aGFzaA==',
+        webhookSecret: 'c2VjcmV0',
+        at: iso(now),
+      },
+    };
+    emit(`business-${businessId}`, registered);
+    if (n === 0) emit(`business-${businessId}`, registered); // a redelivered registration changes nothing
+  }
   const customers = ['44', '91', '55', '1', '49'].flatMap((cc, i) =>
     Array.from({ length: 6 }, (_, j) => `${cc}7700${String(i * 10 + j).padStart(6, '0')}`),
   );
@@ -269,6 +303,8 @@ function generatedLog(): Planned[] {
         if (chance(0.1)) emit(stream, { type: 'MessageSent', data: { ...m.ref, at: iso(tick()) } }); // late: never moves the status back
         if (m.billable || chance(0.2)) {
           const amountMicros = m.billable ? price[m.category] : 0;
+          const late = invoiceRandom() < 0.05; // recorded after its month's grace period
+          const invoiceMonth = late ? nextMonth(monthOf(at)) : monthOf(at);
           emit(stream, {
             type: 'MessageCharged',
             data: {
@@ -281,8 +317,10 @@ function generatedLog(): Planned[] {
               pricingType: m.pricingType,
               currency: 'USD',
               deliveredAt: at,
+              invoiceMonth,
             },
           });
+          bill(m.ref.businessId, invoiceMonth, { market: marketOf(m.ref.waId), category: m.category, pricingType: m.pricingType, messages: 1, amountMicros });
         }
         m.stage = 'delivered';
         if (chance(0.4)) open.splice(index, 1);
@@ -294,6 +332,29 @@ function generatedLog(): Planned[] {
     }
     if (chance(0.02)) now += 2 * DAY; // quiet days: windows close, months turn
     if (chance(0.01)) now += 12 * HOUR;
+    const due = [...billed.values()].find((i) => !i.finalized && i.month < monthOf(iso(now)));
+    if (due && invoiceRandom() < 0.05) {
+      due.finalized = true;
+      const lines = [...due.lines.values()];
+      const totalMicros = lines.reduce((sum, l) => sum + l.amountMicros, 0);
+      const finalized: InvoiceEvent = {
+        type: 'InvoiceFinalized',
+        data: {
+          businessId: due.businessId,
+          month: due.month,
+          at: iso(now),
+          graceEndedAt: iso(now),
+          lines,
+          adjustments: [],
+          totalMicros,
+          totalCents: Math.floor((totalMicros + 5000) / 10000),
+          currency: 'USD',
+          // Now and then the draft was read before its last charge: that one moves on.
+          chargedThrough: invoiceRandom() < 0.3 ? due.last - 1 : due.last,
+        },
+      };
+      emit(`invoice-${due.businessId}-${due.month}`, finalized);
+    }
   }
   return out;
 }
@@ -345,6 +406,10 @@ describeWithPostgres()('projections on PostgreSQL and on SQLite', () => {
       expect(Math.max(...rows.invoice_lines.map((l) => l.messages as number))).toBeGreaterThan(3);
       expect(rows.conversations.some((c) => c.blocked === 1 && c.consent_granted === 1)).toBe(true);
       expect(new Set(rows.templates.map((t) => t.status)).size).toBeGreaterThan(3);
+      expect(rows.invoices.filter((i) => i.status === 'finalized').length).toBeGreaterThan(2);
+      expect(rows.invoice_adjustments.length).toBeGreaterThan(0);
+      expect(rows.charges.some((c) => c.invoice_month !== (c.charged_at as string).slice(0, 7))).toBe(true);
+      expect(rows.businesses.map((b) => b.id).sort()).toEqual(['biz-east', 'biz-north', 'biz-south']);
     });
   });
 

@@ -22,6 +22,11 @@ export interface Subscriptions {
    * process runs it (false after `timeoutMs`). A subscriber this adapter cannot see counts as done.
    */
   caughtUp(name: string, position: number, timeoutMs?: number): Promise<boolean>;
+  /**
+   * How many events of the log up to `head` the subscriber `name` has yet to handle, whichever
+   * process runs it: the lag an operator sees. Undefined when this adapter cannot see it.
+   */
+  behind(name: string, head: number): Promise<number | undefined>;
   /** Inside `tx`: forgets a (stopped) projector's checkpoint, so that its next start replays everything. */
   rewind(tx: SqlExecutor, name: string): Promise<void>;
 }

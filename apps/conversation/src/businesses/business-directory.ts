@@ -9,3 +9,11 @@ export async function businessByPhone(store: EventStore, phoneNumber: string): P
   if (!business) throw notFound(`No business has the phone number ${phoneNumber}.`);
   return business;
 }
+
+/** The business with this id, read from its own stream. */
+export async function businessById(store: EventStore, businessId: string): Promise<Business> {
+  const { events } = await store.readStream(Streams.business(businessId));
+  const business = foldBusiness(events as unknown as BusinessEvent[]);
+  if (!business) throw notFound(`No business ${businessId}.`);
+  return business;
+}

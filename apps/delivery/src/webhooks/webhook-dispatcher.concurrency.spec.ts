@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BusinessEvent } from '@ventana/domain';
 import type { EventStore } from '@ventana/event-store';
-import type { PlatformConfig } from '@ventana/platform';
+import { type PlatformConfig, systemClock } from '@ventana/platform';
 import { PostgresDatabase, type SqlDatabase, SqliteDatabase } from '@ventana/projections';
 import { createTestSchema, describeWithPostgres } from '../../../../test/support/infra';
 import { migrateDeliveryState } from '../delivery-schema';
@@ -127,7 +127,7 @@ function dispatcherConcurrency(engine: string, open: () => Promise<Instances>): 
     });
 
     const start = () => {
-      dispatchers = [new WebhookDispatcher(dbs.a, store, config, { reactors: true, projections: false }), new WebhookDispatcher(dbs.b, store, config, { reactors: true, projections: false })];
+      dispatchers = [new WebhookDispatcher(dbs.a, store, config, { reactors: true, projections: false }, systemClock), new WebhookDispatcher(dbs.b, store, config, { reactors: true, projections: false }, systemClock)];
       for (const dispatcher of dispatchers) dispatcher.onApplicationBootstrap();
     };
 

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@ventana/event-store';
 import { Dialects, type SqlDatabase } from '@ventana/projections';
-import { CONFIG, EVENT_STORE, type PlatformConfig, DELIVERY_STATE, metricsRegistry, WORKLOAD, type Workload } from '@ventana/platform';
+import { CLOCK, type Clock, CONFIG, EVENT_STORE, type PlatformConfig, DELIVERY_STATE, metricsRegistry, WORKLOAD, type Workload } from '@ventana/platform';
 import { Counter } from 'prom-client';
-import { BusinessProfiles } from '../business-profiles';
 import type { OutboxRow } from '../delivery-schema';
-import { webhookSignature } from './webhook-signature';
+import { signatureHeaders } from './webhook-signature';
+import { WebhookSecrets } from './webhook-secrets';
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 const IN_FLIGHT = 16;
@@ -35,7 +35,7 @@ const attempts = new Counter({
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('webhooks');
-  private readonly businesses: BusinessProfiles;
+  private readonly secrets: WebhookSecrets;
   private readonly inFlight = new Set<string>();
   /** Who holds a lease: this dispatcher, for as long as the process lives. */
   private readonly holder = `${process.pid}-${randomUUID()}`;
@@ -48,8 +48,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(CONFIG) private readonly config: PlatformConfig,
     @Inject(WORKLOAD) private readonly workload: Workload,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.businesses = new BusinessProfiles(store);
+    this.secrets = new WebhookSecrets(store);
   }
 
   onApplicationBootstrap(): void {
@@ -100,10 +101,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private async post(row: OutboxRow): Promise<void> {
     let failure: string;
     try {
-      const { webhookSecret } = await this.businesses.get(row.business_id);
+      // Signed when posted, with the secrets in force then (platform time): a retry after a rotation carries the new one.
+      const secrets = await this.secrets.at(row.business_id, this.clock.now());
       const response = await fetch(row.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': webhookSignature(row.body, webhookSecret) },
+        headers: { 'content-type': 'application/json', ...signatureHeaders(row.body, secrets) },
         body: row.body,
         signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
       });

@@ -26,7 +26,7 @@ export const chargeView = (c: ChargeRow) => ({
 });
 
 /** Some ISO-8601 forms (week dates, basic format, decimal hours) pass the validator but not Date.parse. */
-function instant(field: 'from' | 'to', value: string): string {
+export function instant(field: 'from' | 'to', value: string): string {
   const epochMs = Date.parse(value);
   if (Number.isNaN(epochMs)) throw badRequest(`${field} must be an ISO-8601 time such as 2024-01-31T00:00:00Z.`, [{ field, detail: 'not a time' }]);
   return new Date(epochMs).toISOString();

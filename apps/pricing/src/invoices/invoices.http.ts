@@ -1,38 +1,44 @@
-import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
-import { MONTH, type PricingCategory, type PricingType, invoiceFrom } from '@ventana/domain';
-import type { InvoiceLineRow, ProjectionRunner, SqlDatabase } from '@ventana/projections';
-import { BusinessGuard, PROJECTIONS, READ_MODELS, badRequest } from '@ventana/platform';
+import { Controller, Get, Inject, Param, Req, Res, UseGuards } from '@nestjs/common';
+import { MONTH } from '@ventana/domain';
+import { type ProjectionRunner, type SqlDatabase, readInvoice } from '@ventana/projections';
+import {
+  type AuthenticatedRequest,
+  BusinessGuard,
+  CONFIG,
+  type HttpReply,
+  PROJECTIONS,
+  type PlatformConfig,
+  READ_MODELS,
+  badRequest,
+} from '@ventana/platform';
+import { invoiceHtml } from './invoice-html';
+import { invoiceView } from './invoice-view';
 
-/** A month's invoice from the charges roll-up: exact micros per line, total rounded half-up to cents once. */
+/**
+ * A month's invoice from the read models: exact micros per line, total rounded half-up to cents
+ * once, its lifecycle (draft → finalized). `/invoices/{yyyy-mm}.html` is the printable rendering.
+ */
 @Controller('v1/:business_id/invoices')
 @UseGuards(BusinessGuard)
 export class InvoicesController {
   constructor(
     @Inject(READ_MODELS) private readonly readModels: SqlDatabase,
     @Inject(PROJECTIONS) private readonly projections: ProjectionRunner,
+    @Inject(CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   @Get(':month')
-  async get(@Param('business_id') businessId: string, @Param('month') month: string) {
+  async get(@Param('business_id') businessId: string, @Param('month') path: string, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) reply: HttpReply) {
+    const html = path.endsWith('.html');
+    const month = html ? path.slice(0, -'.html'.length) : path;
     if (!MONTH.test(month)) throw badRequest('The month is written yyyy-mm.', [{ field: 'month', detail: `"${month}" is not yyyy-mm` }]);
     await this.projections.upToDate();
-    const rows = await this.readModels.all<InvoiceLineRow>(`SELECT * FROM invoice_lines WHERE business_id = ? AND month = ?`, [businessId, month]);
-    const invoice = invoiceFrom(
-      month,
-      rows.map((r) => ({
-        market: r.market,
-        category: r.category as PricingCategory,
-        pricingType: r.pricing_type as PricingType,
-        messages: r.messages,
-        amountMicros: r.amount_micros,
-      })),
-    );
-    return {
-      month,
-      lines: invoice.lines.map((l) => ({ market: l.market, category: l.category, pricing_type: l.pricingType, messages: l.messages, amount_micros: l.amountMicros })),
-      total_micros: invoice.totalMicros,
-      total_cents: invoice.totalCents,
-      currency: 'USD',
-    };
+    const record = await readInvoice(this.readModels, businessId, month);
+    const graceMs = this.config.invoiceGraceSeconds * 1000;
+    if (!html) return invoiceView(month, record, graceMs);
+    const business = req.principal?.kind === 'business' ? req.principal.business : undefined;
+    if (!business) throw new Error('BusinessGuard sets the principal');
+    void reply.header('content-type', 'text/html; charset=utf-8');
+    return invoiceHtml(business, month, record, graceMs);
   }
 }

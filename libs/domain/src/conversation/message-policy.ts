@@ -3,7 +3,9 @@ import { iso } from '../shared/time';
 import type { Business } from '../business/business';
 import type { Template } from '../template/template';
 import { hasToken } from '../limits/pair-bucket';
-import { type BusinessUsage, wouldExceedMessagingLimit, wouldExceedThroughput } from '../limits/business-usage';
+import { type BusinessUsage, qualitySignals, wouldExceedMessagingLimit, wouldExceedThroughput } from '../limits/business-usage';
+import { effectiveTier } from '../limits/messaging-tier';
+import { qualityRating } from '../limits/quality-rating';
 import { pricingOf } from '../pricing/pricing-type';
 import {
   type Conversation,
@@ -77,11 +79,17 @@ function firstFailingCheck(request: Request, ctx: PolicyContext, now: number, in
     return messageError(ErrorCode.MarketingOptedOut, 'The customer stopped marketing messages from this business.');
   }
 
-  if (!insideWindow && wouldExceedMessagingLimit(ctx.usage, ctx.business.messagingTier, request.waId, now)) {
-    return messageError(
-      ErrorCode.MessagingLimit,
-      `The business reached its limit of ${String(ctx.business.messagingTier)} unique customers outside the window in 24 hours.`,
-    );
+  if (!insideWindow) {
+    // The tier in force: one step lower while the quality rating is RED (limits/messaging-tier.ts).
+    const quality = qualityRating(qualitySignals(ctx.usage, now));
+    const tier = effectiveTier(ctx.business.messagingTier, quality);
+    if (wouldExceedMessagingLimit(ctx.usage, tier, request.waId, now)) {
+      const lowered = tier === ctx.business.messagingTier ? '' : ` (tier ${String(ctx.business.messagingTier)}, lowered by a RED quality rating)`;
+      return messageError(
+        ErrorCode.MessagingLimit,
+        `The business reached its limit of ${String(tier)} unique customers outside the window in 24 hours${lowered}.`,
+      );
+    }
   }
   if (wouldExceedThroughput(ctx.usage, ctx.business.throughputPerSecond, now)) {
     return messageError(ErrorCode.ThroughputLimit, `More than ${ctx.business.throughputPerSecond} messages per second.`);

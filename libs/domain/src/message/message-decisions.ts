@@ -1,6 +1,8 @@
 import type { MessageError } from '../shared/error-codes';
 import type { Pricing } from '../pricing/pricing-type';
 import type { Quote } from '../pricing/quote';
+import { monthOf } from '../pricing/invoice';
+import { invoiceMonthOf } from '../invoice/billing-month';
 import type { MessageEvent, OutboundMessage } from './message';
 
 /**
@@ -31,15 +33,21 @@ export const read = (state: OutboundMessage, ref: Ref, at: string): MessageEvent
 export const failDelivery = (state: OutboundMessage, ref: Ref, error: MessageError, at: string): MessageEvent[] =>
   state.status === 'priced' || state.status === 'sent' ? [{ type: 'MessageDeliveryFailed', data: { ...ref, at, error } }] : [];
 
-/** A charge exists exactly once, only for a delivered billable message, dated at its delivery. */
-export function charge(state: OutboundMessage, ref: Ref, at: string): MessageEvent[] {
+/**
+ * A charge exists exactly once, only for a delivered billable message, dated at its delivery.
+ * `billing` (when it is recorded, and the invoices' grace period) decides which invoice bills it;
+ * without it, the delivery month's.
+ */
+export function charge(state: OutboundMessage, ref: Ref, at: string, billing?: { now: number; graceMs: number }): MessageEvent[] {
   const priced = state.priced;
   if (state.charged || !priced?.billable || state.deliveredAt === null) return [];
   const { market, amountMicros, rateCardVersion, category, pricingType } = priced;
+  const deliveredAt = state.deliveredAt;
+  const invoiceMonth = billing ? invoiceMonthOf(deliveredAt, billing.now, billing.graceMs) : monthOf(deliveredAt);
   return [
     {
       type: 'MessageCharged',
-      data: { ...ref, at, market, amountMicros, rateCardVersion, category, pricingType, currency: 'USD', deliveredAt: state.deliveredAt },
+      data: { ...ref, at, market, amountMicros, rateCardVersion, category, pricingType, currency: 'USD', deliveredAt, invoiceMonth },
     },
   ];
 }

@@ -25,7 +25,14 @@ export type MessageEvent =
   | {
       type: 'MessageCharged';
       data: Ref &
-        Quote & { category: PricingCategory; pricingType: PricingType; currency: 'USD'; deliveredAt: string };
+        Quote & {
+          category: PricingCategory;
+          pricingType: PricingType;
+          currency: 'USD';
+          deliveredAt: string;
+          /** The month whose invoice bills it (invoice/billing-month.ts); absent on charges recorded before invoices had a lifecycle: the delivery month. */
+          invoiceMonth?: string;
+        };
     };
 
 export type DeliveryStatus = 'priced' | 'sent' | 'delivered' | 'read' | 'failed';

@@ -39,7 +39,7 @@ describe('money on invoices', () => {
   });
 
   it('an empty month totals 0', () => {
-    expect(invoiceFrom('2026-03', [])).toEqual({ month: '2026-03', lines: [], totalMicros: 0, totalCents: 0 });
+    expect(invoiceFrom('2026-03', [])).toEqual({ month: '2026-03', lines: [], adjustments: [], totalMicros: 0, totalCents: 0 });
   });
 
   it('a charge belongs to the UTC month of its delivery time', () => {

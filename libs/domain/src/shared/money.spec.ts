@@ -1,4 +1,4 @@
-import { MICROS_PER_CENT, MICROS_PER_USD, microsToCentsHalfUp, microsToUsd, usdToMicros } from './money';
+import { MICROS_PER_CENT, MICROS_PER_USD, centsToUsd, microsToCentsHalfUp, microsToUsd, usdToMicros } from './money';
 
 describe('money: integer micro-US-dollars', () => {
   it('1 USD = 1,000,000 micros; 1 cent = 10,000', () => {
@@ -45,5 +45,9 @@ describe('money: integer micro-US-dollars', () => {
 
   it('rounds to cents half-up', () => {
     expect([4_999, 5_000, 9_999, 10_000, 14_999, 15_000].map(microsToCentsHalfUp)).toEqual([0, 1, 1, 1, 1, 2]);
+  });
+
+  it('writes whole cents as dollars with two places', () => {
+    expect([0, 7, 13, 100, 123_456].map(centsToUsd)).toEqual(['0.00', '0.07', '0.13', '1.00', '1234.56']);
   });
 });

@@ -23,3 +23,6 @@ export function microsToUsd(micros: number): string {
 /** Rounds a non-negative micro amount to whole cents, half-up: done once, on an invoice total. */
 export const microsToCentsHalfUp = (micros: number): number =>
   Math.floor((micros + MICROS_PER_CENT / 2) / MICROS_PER_CENT);
+
+/** 1234 → "12.34": whole cents as a decimal with two places, for payable amounts. */
+export const centsToUsd = (cents: number): string => `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;

@@ -5,13 +5,14 @@
  *   givenMessage(priced(t(0)), sent(t(1))).when((m) => deliver(m, REF, at)).then([{ type: 'MessageDelivered' }]);
  *
  * The conversation is folded from the given events of the request's pair; the business usage
- * (messaging and throughput limits) from every accepted message of the business in them.
+ * (messaging and throughput limits, quality) from every accepted message and block of the business in them.
  */
 import { foldConversation } from '../conversation/conversation';
 import type { ConversationEvent, EventOf, OptInSource, ReferralSource } from '../conversation/events';
 import { decideMessage, type PolicyContext, type PolicyDecision } from '../conversation/message-policy';
-import { DEFAULT_THROUGHPUT_PER_SECOND, MESSAGING_TIERS } from '../business/business';
-import { emptyUsage, recordAcceptance } from '../limits/business-usage';
+import { type BusinessEvent, DEFAULT_THROUGHPUT_PER_SECOND, MESSAGING_TIERS, type MessagingTier, foldBusiness } from '../business/business';
+import { type BusinessUsage, emptyUsage, limitSignals, recordAcceptance, recordBlock } from '../limits/business-usage';
+import { decideTierUpgrade } from '../limits/messaging-tier';
 import { foldMessage, type MessageEvent, type OutboundMessage } from '../message/message';
 import type { ErrorCode } from '../shared/error-codes';
 import { iso, ms } from '../shared/time';
@@ -38,7 +39,7 @@ export const inbound = (at: number, referral: ReferralSource | null = null, waId
 });
 export const optIn = (at: number, source: OptInSource = 'website'): ConversationEvent => ({ type: 'OptInRecorded', data: { ...pair(at), source } });
 export const optOut = (at: number): ConversationEvent => ({ type: 'OptOutRecorded', data: pair(at) });
-export const blocked = (at: number): ConversationEvent => ({ type: 'BusinessBlocked', data: pair(at) });
+export const blocked = (at: number, waId?: string): ConversationEvent => ({ type: 'BusinessBlocked', data: pair(at, waId) });
 export const unblocked = (at: number): ConversationEvent => ({ type: 'BusinessUnblocked', data: pair(at) });
 export const marketingStopped = (at: number): ConversationEvent => ({ type: 'MarketingStopped', data: pair(at) });
 export const marketingResumed = (at: number): ConversationEvent => ({ type: 'MarketingResumed', data: pair(at) });
@@ -101,14 +102,22 @@ export interface When {
   business?: Partial<PolicyContext['business']>;
 }
 
+/** The business usage the events make: every accepted message and every block of the business, in order. */
+export function usageOf(events: readonly ConversationEvent[], businessId = BUSINESS): BusinessUsage {
+  const usage = emptyUsage();
+  for (const e of events) {
+    if (e.data.businessId !== businessId) continue;
+    if (e.type === 'MessageAccepted') {
+      recordAcceptance(usage, { waId: e.data.waId, at: ms(e.data.at), outsideWindow: e.data.outsideCustomerServiceWindow });
+    }
+    if (e.type === 'BusinessBlocked') recordBlock(usage, { waId: e.data.waId, at: ms(e.data.at) });
+  }
+  return usage;
+}
+
 export const given = (...events: ConversationEvent[]) => ({
   when: (send: Send, { now, business }: When) => {
-    const usage = emptyUsage();
-    for (const e of events) {
-      if (e.type === 'MessageAccepted' && e.data.businessId === send.request.businessId) {
-        recordAcceptance(usage, { waId: e.data.waId, at: ms(e.data.at), outsideWindow: e.data.outsideCustomerServiceWindow });
-      }
-    }
+    const usage = usageOf(events, send.request.businessId);
     const decision = decideMessage(
       send.request,
       {
@@ -131,6 +140,38 @@ export const given = (...events: ConversationEvent[]) => ({
       },
     };
   },
+});
+
+// ---- the business's own stream, and given / when / then for tier upgrades
+export const registered = (at: number): BusinessEvent => ({
+  type: 'BusinessRegistered',
+  data: { businessId: BUSINESS, name: 'Acme', phoneNumber: '14155551234', webhookUrl: null, publicKey: 'cHVibGlj', apiKeyHash: 'h', webhookSecret: 'whsec_0', at: iso(at) },
+});
+export const limitsSet = (at: number, messagingTier: MessagingTier, throughputPerSecond = DEFAULT_THROUGHPUT_PER_SECOND): BusinessEvent => ({
+  type: 'BusinessLimitsSet',
+  data: { businessId: BUSINESS, messagingTier, throughputPerSecond, at: iso(at) },
+});
+
+/**
+ *   givenBusiness(registered(t(0))).sending(...reached(125)).whenDecidedAt(t(DAY)).then(2_000);
+ *
+ * The business is folded from its own events; what it sent and who blocked it, from the others.
+ */
+export const givenBusiness = (...history: BusinessEvent[]) => ({
+  sending: (...activity: ConversationEvent[]) => ({
+    whenDecidedAt: (now: number) => {
+      const business = foldBusiness(history)!;
+      const upgrade = decideTierUpgrade(business, limitSignals(usageOf(activity), now), now);
+      return {
+        /** The tier it moves up to, or 'no upgrade'. */
+        then(expected: MessagingTier | 'no upgrade'): BusinessEvent[] {
+          if (expected === 'no upgrade') expect(upgrade).toEqual([]);
+          else expect(upgrade).toEqual([{ type: 'MessagingTierUpgraded', data: expect.objectContaining({ messagingTier: expected, at: iso(now) }) }]);
+          return upgrade;
+        },
+      };
+    },
+  }),
 });
 
 // ---- past events of one outbound message

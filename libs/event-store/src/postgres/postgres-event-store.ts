@@ -12,6 +12,7 @@ import {
 } from '../event-store';
 import { AppendListener } from './append-listener';
 import { MAX_EVENTS_PER_TRANSACTION, migrate } from './schema';
+import { unlessConnectionLost } from './connection-loss';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
@@ -171,9 +172,16 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.ownWritesWaitMs = ownWritesWaitMs;
     this.checkpoints = {
-      load: async (name) => (await this.pool.query<{ position: number }>({ ...SQL.loadCheckpoint, values: [name] })).rows[0]?.position ?? 0,
-      save: async (name, position) => void (await this.pool.query({ ...SQL.saveCheckpoint, values: [name, position] })),
+      load: async (name) => (await this.query<{ position: number }>({ ...SQL.loadCheckpoint, values: [name] })).rows[0]?.position ?? 0,
+      save: async (name, position) => void (await this.query({ ...SQL.saveCheckpoint, values: [name, position] })),
     };
+  }
+
+  /** Every statement of the store: a lost connection is reported as the store being unavailable. */
+  private query<Row extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<Row>> {
+    return this.pool.query<Row>(config).catch((error: unknown) => {
+      throw unlessConnectionLost(error);
+    });
   }
 
   async append(streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -184,9 +192,10 @@ export class PostgresEventStore implements EventStore {
     const payload = JSON.stringify(
       events.map((e) => ({ id: e.id, type: e.type, v: e.schemaVersion ?? 1, data: e.data ?? null, metadata: e.metadata })),
     );
-    let row: { actual: number; next_revision: number | null; last_position: number | null };
+    type AppendRow = { actual: number; next_revision: number | null; last_position: number | null };
+    let row: AppendRow;
     try {
-      row = (await this.pool.query({ ...SQL.append, values: [streamName, expectedCode, payload] })).rows[0];
+      row = (await this.query<AppendRow>({ ...SQL.append, values: [streamName, expectedCode, payload] })).rows[0];
     } catch (error) {
       throw await this.translate(error, streamName, expected, events);
     }
@@ -215,11 +224,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async streamRevision(streamName: string): Promise<number> {
-    return (await this.pool.query<{ revision: number }>({ ...SQL.streamRevision, values: [streamName] })).rows[0]?.revision ?? -1;
+    return (await this.query<{ revision: number }>({ ...SQL.streamRevision, values: [streamName] })).rows[0]?.revision ?? -1;
   }
 
   async readStream(streamName: string, { fromRevision = 0 }: { fromRevision?: number } = {}): Promise<ReadStreamResult> {
-    const { rows } = await this.pool.query<EventRow & { last: number }>({ ...SQL.readStream, values: [streamName, fromRevision] });
+    const { rows } = await this.query<EventRow & { last: number }>({ ...SQL.readStream, values: [streamName, fromRevision] });
     if (rows.length === 0) return { events: [], revision: -1 };
     const events: RecordedEvent[] = [];
     for (const row of rows) if (row.position !== null) events.push(toRecorded({ ...row, stream: streamName }));
@@ -231,7 +240,7 @@ export class PostgresEventStore implements EventStore {
     const ownHead = this.ownHead;
     const deadline = Date.now() + this.ownWritesWaitMs;
     for (let attempt = 0; ; attempt++) {
-      const { rows } = await this.pool.query<EventRow & { cutoff: number }>(query);
+      const { rows } = await this.query<EventRow & { cutoff: number }>(query);
       const events: RecordedEvent[] = [];
       for (const row of rows) if (row.position !== null) events.push(toRecorded(row));
       inOrder(events, 'position');
@@ -254,7 +263,7 @@ export class PostgresEventStore implements EventStore {
 
   /** The last final position, and the cutoff it was read under. */
   private async finalHead(): Promise<{ cutoff: number; head: number }> {
-    const row = (await this.pool.query<{ cutoff: number; head: number | null }>(SQL.head)).rows[0];
+    const row = (await this.query<{ cutoff: number; head: number | null }>(SQL.head)).rows[0];
     return { cutoff: row.cutoff, head: row.head ?? 0 };
   }
 

@@ -8,6 +8,7 @@ import { RecentLog } from './recent-log';
 import { StreamCache } from './stream-cache';
 import {
   DuplicateEventIdError,
+  StorageUnavailableError,
   WrongExpectedRevisionError,
   type AppendResult,
   type CheckpointStore,
@@ -75,8 +76,8 @@ export class SqliteEventStore implements EventStore {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly walFile: string;
   private walFd: number | undefined;
-  /** Committed groups waiting for the next WAL sync before they are acknowledged. */
-  private unsynced: (() => void)[] = [];
+  /** Committed groups waiting for the next WAL sync before they are acknowledged (or refused, if the sync fails). */
+  private unsynced: ((syncError?: Error) => void)[] = [];
   private syncing = false;
   private readonly streamCache = new StreamCache(10_000);
   private readonly tail = new RecentLog(5_000);
@@ -228,6 +229,7 @@ export class SqliteEventStore implements EventStore {
       outcomes = this.commitGroup.immediate(group);
     } catch (error) {
       if (isBusy(error)) return this.retrySoon(group);
+      if (isStorageFailure(error)) return group.forEach((write) => write.reject(new StorageUnavailableError(error)));
       outcomes = this.commitEach(group);
     }
     const busy = group.filter((_, i) => isBusyOutcome(outcomes[i]));
@@ -242,8 +244,13 @@ export class SqliteEventStore implements EventStore {
       this.notify();
       this.appends.postMessage(this.knownHead);
     }
-    const acknowledge = () =>
-      outcomes.forEach((outcome, i) => (outcome.ok ? done[i].resolve(outcome.value) : done[i].reject(outcome.error)));
+    const acknowledge = (syncError?: Error) =>
+      outcomes.forEach((outcome, i) => {
+        if (!outcome.ok) return done[i].reject(isStorageFailure(outcome.error) ? new StorageUnavailableError(outcome.error) : outcome.error);
+        // Committed, but its durability is unknown: refused, so the caller retries (idempotently).
+        if (syncError) return done[i].reject(new StorageUnavailableError(syncError));
+        done[i].resolve(outcome.value);
+      });
     if (!this.durable) return acknowledge();
     this.unsynced.push(acknowledge);
     this.syncWal();
@@ -269,16 +276,14 @@ export class SqliteEventStore implements EventStore {
     const waiting = this.unsynced;
     this.unsynced = [];
     if (this.walFd === undefined && existsSync(this.walFile)) this.walFd = openSync(this.walFile, 'r');
-    const done = () => {
+    const done = (error?: Error) => {
       this.syncing = false;
-      for (const acknowledge of waiting) acknowledge();
+      for (const acknowledge of waiting) acknowledge(error);
       this.syncWal();
     };
     if (this.walFd === undefined) return done();
-    fdatasync(this.walFd, (error) => {
-      if (error) throw error; // the disk refused: nothing may be acknowledged as durable
-      done();
-    });
+    // The disk refusing the sync means nothing in these groups may be acknowledged as durable.
+    fdatasync(this.walFd, (error) => done(error ?? undefined));
   }
 
   async readStream(streamName: string, { fromRevision = 0 }: { fromRevision?: number } = {}): Promise<ReadStreamResult> {
@@ -404,6 +409,9 @@ type QueuedWrite = Write & { resolve: (value: AppendResult | undefined) => void;
 type WriteOutcome = { ok: true; value: AppendResult | undefined } | { ok: false; error: unknown; busy?: true };
 
 const isBusyOutcome = (outcome: WriteOutcome) => !outcome.ok && outcome.busy === true;
+/** The file cannot be written at all (read-only, disk full, I/O error): nothing the caller can fix. */
+export const isStorageFailure = (error: unknown): boolean =>
+  /^SQLITE_(READONLY|IOERR|FULL|CANTOPEN)/.test(String((error as { code?: unknown } | null)?.code ?? ''));
 const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
 
 function revisionMatches(expected: ExpectedRevision, actual: number): boolean {

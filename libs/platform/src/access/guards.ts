@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
-import { type BusinessEvent, type CustomerEvent, foldBusiness, foldCustomer } from '@ventana/domain';
+import { type Business, type BusinessEvent, type CustomerDevice, type CustomerEvent, foldBusiness, foldCustomer } from '@ventana/domain';
 import type { EventStore } from '@ventana/event-store';
 import { forbidden, unauthorized as unauthorizedProblem } from '../problem/problem';
 import { hashToken, tokenMatches } from '../auth/tokens';
@@ -9,11 +9,13 @@ import { CONFIG, EVENT_STORE } from '../runtime/tokens';
 import type { PlatformConfig } from '../runtime/config';
 import { Streams } from '../runtime/streams';
 import type { AuthenticatedRequest } from './principal';
+import { AuthFailures } from './auth-failures';
 
 /**
  * Token formats carry the owner's id (`vk_<business>.<secret>`, `vd_<wa_id>.<secret>`), so a
  * guard reads exactly one stream (consistent, no index that could lag) and compares hashes in
  * constant time. Guards run before validation: a caller without the right token learns nothing.
+ * Failed authentications are counted per client and limited (auth-failures.ts).
  */
 const unauthorized = () => unauthorizedProblem('A valid bearer token of the right kind is required.');
 
@@ -35,10 +37,18 @@ export const deviceToken = (waId: string, secret: string) => `vd_${waId}.${secre
 
 @Injectable()
 export class OperatorGuard implements CanActivate {
-  constructor(@Inject(CONFIG) private readonly config: PlatformConfig) {}
+  constructor(
+    @Inject(CONFIG) private readonly config: PlatformConfig,
+    private readonly failures: AuthFailures,
+  ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  canActivate(ctx: ExecutionContext): Promise<boolean> {
     const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    // A person may have chosen the operator token: it is the one secret worth guessing.
+    return this.failures.check(request, bearerToken(request), () => this.authenticate(request), { guessable: true });
+  }
+
+  private authenticate(request: AuthenticatedRequest): boolean {
     const given = Buffer.from(hashToken(bearer(request)));
     const expected = Buffer.from(hashToken(this.config.adminToken));
     if (!timingSafeEqual(given, expected)) throw unauthorized();
@@ -50,15 +60,14 @@ export class OperatorGuard implements CanActivate {
 /** A business API key; the route's `business_id`, when present, must be the key's own business. */
 @Injectable()
 export class BusinessGuard implements CanActivate {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly failures: AuthFailures,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearer(request);
-    const businessId = ownerOf(token, 'vk_');
-    const { events } = await this.store.readStream(Streams.business(businessId));
-    const business = foldBusiness(events as unknown as BusinessEvent[]);
-    if (!business || !tokenMatches(token, business.apiKeyHash)) throw unauthorized();
+    const business = await this.failures.check(request, bearerToken(request), () => this.authenticate(request));
     const routeBusiness = request.params.business_id;
     if (routeBusiness !== undefined && routeBusiness !== business.id) {
       throw forbidden('This API key belongs to another business.');
@@ -66,24 +75,41 @@ export class BusinessGuard implements CanActivate {
     request.principal = { kind: 'business', business };
     return true;
   }
+
+  private async authenticate(request: AuthenticatedRequest): Promise<Business> {
+    const token = bearer(request);
+    const businessId = ownerOf(token, 'vk_');
+    const { events } = await this.store.readStream(Streams.business(businessId));
+    const business = foldBusiness(events as unknown as BusinessEvent[]);
+    if (!business || !tokenMatches(token, business.apiKeyHash)) throw unauthorized();
+    return business;
+  }
 }
 
 /** A customer device token; the route's `wa_id` must be the token's own customer. */
 @Injectable()
 export class DeviceGuard implements CanActivate {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly failures: AuthFailures,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearer(request);
-    const waId = ownerOf(token, 'vd_');
-    const { events } = await this.store.readStream(Streams.customer(waId));
-    const device = foldCustomer(events as unknown as CustomerEvent[]);
-    if (!device || !tokenMatches(token, device.deviceTokenHash)) throw unauthorized();
+    const device = await this.failures.check(request, bearerToken(request), () => this.authenticate(request));
     if (request.params.wa_id !== undefined && request.params.wa_id !== device.waId) {
       throw forbidden('This device token belongs to another customer.');
     }
     request.principal = { kind: 'device', device };
     return true;
+  }
+
+  private async authenticate(request: AuthenticatedRequest): Promise<CustomerDevice> {
+    const token = bearer(request);
+    const waId = ownerOf(token, 'vd_');
+    const { events } = await this.store.readStream(Streams.customer(waId));
+    const device = foldCustomer(events as unknown as CustomerEvent[]);
+    if (!device || !tokenMatches(token, device.deviceTokenHash)) throw unauthorized();
+    return device;
   }
 }

@@ -6,6 +6,8 @@ export type Principal = { kind: 'operator' } | { kind: 'business'; business: Bus
 
 export interface AuthenticatedRequest {
   principal?: Principal;
+  /** The client's address (Fastify's, X-Forwarded-For only from TRUST_PROXY's proxies). */
+  ip?: string;
   headers: IncomingHttpHeaders;
   params: Record<string, string>;
 }

@@ -12,6 +12,8 @@ export interface HttpOptions extends RequestLogOptions {
   logger?: Logger;
   /** Bytes (default 256 KiB). */
   bodyLimit?: number;
+  /** Proxies whose X-Forwarded-For names the client (`request.ip`): addresses, CIDRs or `loopback`, comma-separated. */
+  trustProxy?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   const logger = options.logger ?? createLogger('http');
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    ...(options.trustProxy && { trustProxy: options.trustProxy }),
     // Longer than any client's or the gateway's idle timeout: the client always closes an idle connection first.
     keepAliveTimeout: 65_000,
     // Fastify's own logging is off: one line per request is written by observeRequests.

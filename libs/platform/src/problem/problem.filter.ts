@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
+import { StorageUnavailableError } from '@ventana/event-store';
 import type { HttpReply, HttpRequest } from '../http/http-types';
 import { requestIdOf } from '../http/request-id';
 import { requestPath, routePattern } from '../http/request-path';
@@ -6,6 +7,7 @@ import { createLogger, type Logger } from '../logging/logger';
 import { ProblemException, badRequest, payloadTooLarge, titleForStatus } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+const RETRY_AFTER_SECONDS = 5;
 
 /** What Fastify puts on the errors it raises before a handler runs (FST_ERR_*). */
 interface FastifyError {
@@ -56,6 +58,8 @@ export class ProblemFilter implements ExceptionFilter {
     reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE);
     // RFC 9110 requires a challenge on every 401.
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    for (const [name, value] of Object.entries(problem.headers ?? {})) reply.header(name, value);
+    if (problem.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.send(JSON.stringify(body));
   }
 
@@ -63,6 +67,15 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof ProblemException) {
       if (exception.status >= 500) this.logFailure(exception, req);
       return exception;
+    }
+    if (exception instanceof StorageUnavailableError) {
+      this.logger.error({ err: exception, requestId: requestIdOf(req), method: req.method, path: requestPath(req) }, 'storage unavailable');
+      return new ProblemException({
+        status: 503,
+        title: titleForStatus(503),
+        detail: 'storage cannot take writes right now; nothing was changed by this request unless it is retried and succeeds',
+        extra: { retry_after_seconds: RETRY_AFTER_SECONDS },
+      });
     }
     // Nest hands Fastify's own 4xx errors (an oversized body) over wrapped in an HttpException.
     const cause = exception instanceof HttpException ? exception.cause : exception;

@@ -15,6 +15,8 @@ export interface ProblemInit {
   errors?: FieldError[];
   /** RFC 9457 extension members, sent next to the standard ones. */
   extra?: Record<string, unknown>;
+  /** Response headers the problem needs (`retry-after` on a 429). */
+  headers?: Record<string, string>;
   cause?: unknown;
 }
 
@@ -28,6 +30,7 @@ export class ProblemException extends Error {
   readonly type: string;
   readonly errors?: FieldError[];
   readonly extra?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
 
   constructor(init: ProblemInit) {
     super(init.detail, init.cause === undefined ? undefined : { cause: init.cause });
@@ -38,6 +41,7 @@ export class ProblemException extends Error {
     this.type = init.type ?? problemType(init.title);
     this.errors = init.errors;
     this.extra = init.extra;
+    this.headers = init.headers;
   }
 }
 
@@ -67,3 +71,9 @@ export const notFound = (detail: string): ProblemException => problemFor(404, de
 export const conflict = (detail: string): ProblemException => problemFor(409, detail);
 export const unprocessable = (detail: string): ProblemException => problemFor(422, detail);
 export const payloadTooLarge = (detail: string): ProblemException => problemFor(413, detail);
+
+/** 429 with `Retry-After` (whole seconds, at least 1), also given as the `retry_after_seconds` member. */
+export const tooManyRequests = (detail: string, retryAfterMs: number): ProblemException => {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new ProblemException({ status: 429, title: titleForStatus(429), detail, headers: { 'retry-after': String(seconds) }, extra: { retry_after_seconds: seconds } });
+};

@@ -11,7 +11,7 @@ import type { PlatformConfig } from './config';
  */
 export async function bootstrap(name: string, module: Type<unknown> | DynamicModule, config: PlatformConfig): Promise<INestApplication> {
   const logger = createLogger(name);
-  const app = await createHttpApp(module, { logger });
+  const app = await createHttpApp(module, { logger, trustProxy: config.trustProxy });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -14,6 +14,7 @@ import { KafkaSubscriptions, kafkaClient, kafkaSettings } from '@ventana/subscri
 import type { Kafka } from 'kafkajs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuthFailures } from '../access/auth-failures';
 import { ReadinessChecks } from '../health/readiness';
 import { createLogger } from '../logging/logger';
 import { type Clock, TestClock, systemClock } from './clock';
@@ -132,9 +133,11 @@ export class DistributedInfrastructureModule implements NestModule {
           inject: [EVENT_STORE],
           useFactory: (store: EventStore): Promise<Clock> | Clock => (config.testClock ? TestClock.load(store) : systemClock),
         },
+        // One per process: failed authentications are counted in memory (access/auth-failures.ts).
+        AuthFailures,
         DistributedLifecycle,
       ],
-      exports: [CONFIG, EVENT_STORE, SUBSCRIPTIONS, READ_MODELS, DELIVERY_STATE, PROJECTIONS, CLOCK, WORKLOAD],
+      exports: [AuthFailures, CONFIG, EVENT_STORE, SUBSCRIPTIONS, READ_MODELS, DELIVERY_STATE, PROJECTIONS, CLOCK, WORKLOAD],
     };
   }
 }

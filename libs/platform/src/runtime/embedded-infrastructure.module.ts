@@ -5,6 +5,7 @@ import { isMainThread } from 'node:worker_threads';
 import { type EventStore, SqliteEventStore } from '@ventana/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, type SqlDatabase, SqliteDatabase } from '@ventana/projections';
 import { ProgressBoard, StoreSubscriptions } from '@ventana/subscriptions';
+import { AuthFailures } from '../access/auth-failures';
 import { ReadinessChecks } from '../health/readiness';
 import { createLogger } from '../logging/logger';
 import { type Clock, TestClock, systemClock } from './clock';
@@ -91,9 +92,11 @@ export class EmbeddedInfrastructureModule {
           inject: [EVENT_STORE],
           useFactory: (store: EventStore): Promise<Clock> | Clock => (config.testClock ? TestClock.load(store, config.dataDir) : systemClock),
         },
+        // One per process: failed authentications are counted in memory (access/auth-failures.ts).
+        AuthFailures,
         EmbeddedLifecycle,
       ],
-      exports: [CONFIG, EVENT_STORE, SUBSCRIPTIONS, READ_MODELS, DELIVERY_STATE, PROJECTIONS, CLOCK, WORKLOAD],
+      exports: [AuthFailures, CONFIG, EVENT_STORE, SUBSCRIPTIONS, READ_MODELS, DELIVERY_STATE, PROJECTIONS, CLOCK, WORKLOAD],
     };
   }
 }

@@ -8,6 +8,8 @@ export const Streams = {
   conversation: (businessId: string, waId: string) => `conversation-${businessId}-${waId}`,
   message: (messageId: string) => `message-${messageId}`,
   rateCards: 'rate-cards',
+  /** A business's invoice for one month ("yyyy-mm"): its lifecycle. */
+  invoice: (businessId: string, month: string) => `invoice-${businessId}-${month}`,
   idempotency: (businessId: string, key: string) => `idempotency-${businessId}-${sha256(key)}`,
 };
 

@@ -1,7 +1,11 @@
-import { monthOf } from '@ventana/domain';
 import type { Projection } from '../projection';
+import { billCharge, finalizeInvoice } from './invoice-billing';
 
-/** Every per-message charge, and its monthly roll-up per business, market, category and pricing type. */
+/**
+ * Every per-message charge, and the invoices that bill them: per business and month, the lines
+ * (market, category, pricing type), the adjustment lines (late charges of earlier months) and
+ * the invoice's lifecycle. One projection, so that charges and finalizations apply in log order.
+ */
 export interface ChargeRow {
   message_id: string;
   business_id: string;
@@ -12,6 +16,10 @@ export interface ChargeRow {
   amount_micros: number;
   rate_card_version: number | null;
   charged_at: string;
+  /** The month whose invoice bills it: its delivery month, or a later one for a late charge. */
+  invoice_month: string;
+  /** Log position of the event that billed it on that invoice (null: billed before version 2). */
+  billed_position: number | null;
 }
 
 export interface InvoiceLineRow {
@@ -24,21 +32,25 @@ export interface InvoiceLineRow {
   amount_micros: number;
 }
 
-interface Charged {
-  messageId: string;
-  businessId: string;
-  waId: string;
-  market: string;
-  category: string;
-  pricingType: string;
-  amountMicros: number;
-  rateCardVersion: number | null;
-  deliveredAt: string;
+export interface InvoiceAdjustmentRow extends InvoiceLineRow {
+  /** The delivery month of the late charges this line bills. */
+  for_month: string;
+}
+
+export interface InvoiceRow {
+  business_id: string;
+  month: string;
+  status: 'draft' | 'finalized';
+  finalized_at: string | null;
+  /** The highest `billed_position` of the charges billed on it: the cut a finalization freezes. */
+  charged_through: number;
+  total_micros: number | null;
+  total_cents: number | null;
 }
 
 export const chargesProjection: Projection = {
   name: 'charges',
-  eventTypes: ['MessageCharged'],
+  eventTypes: ['MessageCharged', 'InvoiceFinalized'],
   migrations: [
     {
       version: 1,
@@ -55,22 +67,29 @@ export const chargesProjection: Projection = {
            PRIMARY KEY (business_id, month, market, category, pricing_type))`,
       ],
     },
+    {
+      version: 2,
+      // Invoices with a lifecycle. Charges billed before it keep their delivery month's invoice, as a draft.
+      // substr(text, start, length) is the same on both engines.
+      statements: [
+        `ALTER TABLE charges ADD COLUMN invoice_month TEXT`,
+        `ALTER TABLE charges ADD COLUMN billed_position BIGINT`,
+        `UPDATE charges SET invoice_month = substr(charged_at, 1, 7)`,
+        // Exports page through a business's charges in (charged_at, message_id) order: the index holds that order.
+        `CREATE INDEX IF NOT EXISTS charges_by_business_time_id ON charges (business_id, charged_at, message_id)`,
+        `DROP INDEX IF EXISTS charges_by_business_time`,
+        `CREATE TABLE IF NOT EXISTS invoice_adjustments (
+           business_id TEXT NOT NULL, month TEXT NOT NULL, for_month TEXT NOT NULL, market TEXT NOT NULL, category TEXT NOT NULL,
+           pricing_type TEXT NOT NULL, messages BIGINT NOT NULL, amount_micros BIGINT NOT NULL,
+           PRIMARY KEY (business_id, month, for_month, market, category, pricing_type))`,
+        `CREATE TABLE IF NOT EXISTS invoices (
+           business_id TEXT NOT NULL, month TEXT NOT NULL, status TEXT NOT NULL, finalized_at TEXT,
+           charged_through BIGINT NOT NULL, total_micros BIGINT, total_cents BIGINT, PRIMARY KEY (business_id, month))`,
+        `CREATE INDEX IF NOT EXISTS invoices_by_status ON invoices (status, month)`,
+        `INSERT INTO invoices (business_id, month, status, charged_through) SELECT DISTINCT business_id, month, 'draft', 0 FROM invoice_lines`,
+      ],
+    },
   ],
-  tables: ['charges', 'invoice_lines'],
-  async apply(tx, event) {
-    const c = event.data as Charged;
-    // A charge is the delivery's: it belongs to the UTC month of the delivery time.
-    await tx.run(
-      `INSERT INTO charges (message_id, business_id, wa_id, market, category, pricing_type, amount_micros, rate_card_version, charged_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [c.messageId, c.businessId, c.waId, c.market, c.category, c.pricingType, c.amountMicros, c.rateCardVersion, c.deliveredAt],
-    );
-    await tx.run(
-      `INSERT INTO invoice_lines (business_id, month, market, category, pricing_type, messages, amount_micros)
-       VALUES (?, ?, ?, ?, ?, 1, ?)
-       ON CONFLICT (business_id, month, market, category, pricing_type) DO UPDATE SET
-         messages = invoice_lines.messages + 1, amount_micros = invoice_lines.amount_micros + excluded.amount_micros`,
-      [c.businessId, monthOf(c.deliveredAt), c.market, c.category, c.pricingType, c.amountMicros],
-    );
-  },
+  tables: ['charges', 'invoice_lines', 'invoice_adjustments', 'invoices'],
+  apply: (tx, event) => (event.type === 'MessageCharged' ? billCharge(tx, event) : finalizeInvoice(tx, event)),
 };

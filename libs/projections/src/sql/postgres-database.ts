@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type PoolConfig, types as pgTypes } from 'pg';
+import { unlessConnectionLost } from '@ventana/event-store';
 import type { SqlDatabase, SqlExecutor, SqlValue } from './sql-database';
 
 const INT8_OID = 20;
@@ -146,7 +147,9 @@ export class PostgresDatabase implements SqlDatabase {
 
   private async query<Row>(client: Pool | PoolClient, sql: string, params: readonly SqlValue[]): Promise<Row[]> {
     // Without parameters pg uses the simple protocol, which also runs several `;`-separated statements (DDL scripts).
-    const result = await client.query(this.translate(sql), params.length === 0 ? undefined : toParams(params));
+    const result = await client.query(this.translate(sql), params.length === 0 ? undefined : toParams(params)).catch((error: unknown) => {
+      throw unlessConnectionLost(error);
+    });
     return (Array.isArray(result) ? (result[result.length - 1]?.rows ?? []) : result.rows) as Row[];
   }
 
@@ -195,7 +198,9 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const { client, release } = await this.checkout();
+    const { client, release } = await this.checkout().catch((error: unknown) => {
+      throw unlessConnectionLost(error);
+    });
     let open = true;
     let broken: Error | undefined;
     try {
@@ -205,7 +210,7 @@ export class PostgresDatabase implements SqlDatabase {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw error;
+      throw unlessConnectionLost(error);
     } finally {
       open = false;
       // A connection whose ROLLBACK failed is in an unknown state: the pool destroys it.

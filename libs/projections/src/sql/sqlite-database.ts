@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { WalCheckpointer } from '@ventana/event-store';
+import { StorageUnavailableError, WalCheckpointer, isStorageFailure } from '@ventana/event-store';
 import type { SqlDatabase, SqlExecutor, SqlValue } from './sql-database';
 
 /** How long a transaction waits for another connection's write lock before it fails. */
@@ -61,7 +61,7 @@ export class SqliteDatabase implements SqlDatabase {
         return result;
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
+        throw isStorageFailure(error) ? new StorageUnavailableError(error) : error;
       }
     });
     this.queue = next.catch(() => undefined);
@@ -76,6 +76,7 @@ export class SqliteDatabase implements SqlDatabase {
         this.db.exec('BEGIN IMMEDIATE');
         return;
       } catch (error) {
+        if (isStorageFailure(error)) throw new StorageUnavailableError(error);
         if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, 1));
       }

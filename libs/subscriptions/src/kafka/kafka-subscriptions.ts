@@ -142,6 +142,23 @@ export class KafkaSubscriptions implements Subscriptions {
     }
   }
 
+  /**
+   * Events not yet in Kafka (the relay's checkpoint behind `head`) plus records the group has not
+   * committed on any partition; a partition it never committed counts from the topic's first offset.
+   */
+  async behind(name: string, head: number): Promise<number> {
+    const admin = await this.adminClient();
+    const published = await this.store.checkpoints.load(RELAY_CHECKPOINT);
+    const ends = await admin.fetchTopicOffsets(this.settings.topic);
+    const [group] = await admin.fetchOffsets({ groupId: groupIdOf(this.settings.topic, name), topics: [this.settings.topic] });
+    const committed = new Map(group.partitions.map((p) => [p.partition, Number(p.offset)]));
+    const unconsumed = ends.reduce((sum, end) => {
+      const from = committed.get(end.partition) ?? -1;
+      return sum + Math.max(0, Number(end.high) - (from >= 0 ? from : Number(end.low)));
+    }, 0);
+    return Math.max(0, head - published) + unconsumed;
+  }
+
   private adminClient(): Promise<Admin> {
     this.admin ??= (async () => {
       const admin = this.kafka.admin();

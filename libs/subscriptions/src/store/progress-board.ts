@@ -36,6 +36,11 @@ export class ProgressBoard {
     return this.known.has(subscriber);
   }
 
+  /** How far `subscriber` (of any thread) has got, as last heard here. */
+  positionOf(subscriber: string): number | undefined {
+    return this.known.get(subscriber);
+  }
+
   /** Resolves true once `subscriber` has reached `position`, false after `timeoutMs`. */
   reached(subscriber: string, position: number, timeoutMs: number): Promise<boolean> {
     if ((this.known.get(subscriber) ?? -1) >= position) return Promise.resolve(true);

@@ -70,6 +70,13 @@ export class StoreSubscriptions implements Subscriptions {
     }
   }
 
+  /** The log's head minus how far the subscriber got (in this thread, or another one that published it). */
+  async behind(name: string, head: number): Promise<number | undefined> {
+    const running = this.running.get(name);
+    const position = running ? (await running).position() : this.progress?.positionOf(name);
+    return position === undefined || position < 0 ? undefined : Math.max(0, head - position);
+  }
+
   private publisher(name: string) {
     const progress = this.progress;
     return progress && ((position: number) => progress.publish(name, position));
