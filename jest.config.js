@@ -21,6 +21,7 @@ const API_SCENARIOS = [
   'messaging-tiers',
   'pricing-and-billing',
   'lifecycle-and-webhooks',
+  'dashboard',
 ].map((name) => `<rootDir>/test/e2e/${name}.spec.ts`);
 
 /** Whether host:port accepts a connection, asked synchronously (the config is loaded synchronously). */

@@ -5,6 +5,8 @@ const ROUTES: readonly [RegExp, Upstream][] = [
   [/^\/v1\/customers\/[^/?]+\/(inbox|receipts)(?=[/?]|$)/, 'delivery'],
   [/^\/v1\/rate-cards(?=[/?]|$)/, 'pricing'],
   [/^\/v1\/[^/?]+\/(charges|invoices)(?=[/?]|$)/, 'pricing'],
+  // The operator dashboard: its page and the read-model queries it draws live in the pricing service.
+  [/^\/(v1\/)?dashboard(?=[/?]|$)/, 'pricing'],
 ];
 
 export function upstreamFor(path: string): Upstream {

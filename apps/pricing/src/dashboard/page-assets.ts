@@ -12,8 +12,9 @@ const JS = 'text/javascript; charset=utf-8';
 
 /**
  * Every file the page may load, by the name it is served under: a fixed list, so no request can
- * name a path of its own. Chart.js is served from node_modules, never a CDN. The build copies
- * `page/` beside the compiled code (swc --copy-files).
+ * name a path of its own. Chart.js is served from node_modules, never a CDN. The build compiles
+ * only .ts and copies every other file as it is (swc --extensions .ts --copy-files), so `page/`
+ * lands beside the compiled code with its browser modules untouched.
  */
 const FILES: Record<string, { path: () => string; contentType: string }> = {
   'index.html': { path: () => join(PAGE, 'index.html'), contentType: 'text/html; charset=utf-8' },

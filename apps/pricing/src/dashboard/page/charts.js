@@ -16,6 +16,8 @@ export function barChart(canvas, { labels, datasets, summary, money = false, sta
   if (existing) {
     existing.data.labels = labels;
     existing.data.datasets = datasets;
+    // Another period may have another number of markets.
+    existing.options.plugins.legend.display = datasets.length > 1;
     existing.update();
     return;
   }
