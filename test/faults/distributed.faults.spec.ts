@@ -34,9 +34,10 @@ describeWithPostgresAndKafka()('distributed topology under faults', () => {
     const platform = await startDistributed({ keepLogs: false });
     const { topology } = platform;
     const world = new Scenario(platform);
+    let load: SteadyLoad | undefined; // stopped whatever happens, or its loops keep Jest alive
     try {
       const { shops, people } = await setUpTraffic(world, 3, FULL ? 40 : 20);
-      const load = new SteadyLoad(() => world, shops, people, FULL ? 30 : 15);
+      load = new SteadyLoad(() => world, shops, people, FULL ? 30 : 15);
       load.start();
 
       const victims = ['window-policy#1', 'pricing#1', 'delivery#1', 'relay#1', 'conversation#1', 'delivery#2', 'relay#2'];
@@ -67,6 +68,7 @@ describeWithPostgresAndKafka()('distributed topology under faults', () => {
       expect(found).toEqual([]);
       expect(rebuild).toEqual([]);
     } finally {
+      await load?.stop();
       kafka('start'); // whatever happened above, leave the broker running for whoever comes next
       await platform.stop();
     }

@@ -12,7 +12,10 @@ import type { PlatformConfig } from './config';
 export async function bootstrap(name: string, module: Type<unknown> | DynamicModule, config: PlatformConfig): Promise<INestApplication> {
   const logger = createLogger(name);
   const app = await createHttpApp(module, { logger, trustProxy: config.trustProxy });
-  app.enableShutdownHooks();
+  // Only the signals that ask for a shutdown: Nest's default list includes SIGBUS and SIGSEGV, and a
+  // handler for those returns to the faulting instruction forever (a memory-mapped file that can no
+  // longer grow spun the process at 100% CPU instead of letting it crash and restart).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(`Ventana ${name}`).setDescription('Business messaging and billing').addBearerAuth().build(),
