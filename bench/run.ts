@@ -6,6 +6,7 @@ import { startPlatform } from '../scripts/lib/platform-process';
 import { sqliteAnchor, storeAppendRate } from './anchors';
 import { type DistributedFigures, benchDistributed } from './distributed';
 import { driveMessaging } from './drive';
+import { benchExportEmbedded } from './export';
 import { percentile } from './http-load';
 
 /**
@@ -20,6 +21,7 @@ const OFFERED_RATE = 1000;
 const LATENCY_SECONDS = 10;
 const ANCHOR_SECONDS = 3;
 const CONCURRENCY = 64;
+const EXPORT_CHARGES = 1_000_000;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -53,6 +55,7 @@ async function main() {
     await platform.stop();
     // BENCH_SKIP_DISTRIBUTED=1: the embedded figures alone (quicker, while working on them).
     const distributed = process.env.BENCH_SKIP_DISTRIBUTED === '1' ? { skipped: 'BENCH_SKIP_DISTRIBUTED=1' } : await distributedFigures();
+    const exported = await benchExportEmbedded(EXPORT_CHARGES, log);
     const results = {
       e2e_messages_per_s: round(e2eRate),
       p50_send_ms: round(percentile(latencies, 50), 2),
@@ -62,6 +65,13 @@ async function main() {
       anchor_sqlite_rows_per_s: round(anchorSqlite),
       edge_rps: round(edgeRps),
       anchor_http_rps: round(anchorHttp),
+      export_charges_1m_s: exported.seconds,
+      export_charges_per_s: exported.charges_per_s,
+      export_peak_rss_mb: exported.peak_rss_mb,
+      // RSS of the export's process as it goes: flat memory means these agree.
+      export_rss_mb_at_100k: exported.rss_mb_at[100_000],
+      export_rss_mb_at_500k: exported.rss_mb_at[500_000],
+      export_rss_mb_at_1m: exported.rss_mb_at[1_000_000],
     };
     const report = {
       ...results,
@@ -71,6 +81,7 @@ async function main() {
         e2e_at_least_2000_per_s: results.e2e_messages_per_s >= 2000,
         p99_at_most_50_ms_at_1000_per_s: results.p99_send_ms <= 50,
         rss_at_most_512_mb: results.peak_rss_mb <= 512,
+        export_rss_flat_within_10pct_from_100k_to_1m: results.export_rss_mb_at_1m <= 1.1 * results.export_rss_mb_at_100k,
         ...('skipped' in distributed
           ? {}
           : {
@@ -79,7 +90,7 @@ async function main() {
               pg_store_reads_at_least_emmett: distributed.pg_store_reads_per_s >= distributed.emmett_reads_per_s,
             }),
       },
-      setup: { businesses: BUSINESSES, customers: CUSTOMERS, sustained_messages: SUSTAINED_MESSAGES, offered_rate: OFFERED_RATE, latency_seconds: LATENCY_SECONDS, concurrency: CONCURRENCY, cores: cpus().length, node: process.version },
+      setup: { businesses: BUSINESSES, customers: CUSTOMERS, sustained_messages: SUSTAINED_MESSAGES, offered_rate: OFFERED_RATE, latency_seconds: LATENCY_SECONDS, concurrency: CONCURRENCY, export_charges: EXPORT_CHARGES, cores: cpus().length, node: process.version },
       distributed,
       measured_at: new Date().toISOString(),
     };
@@ -139,6 +150,8 @@ function printTable(r: Record<string, any>) {
     ['anchor: raw SQLite rows/s (1 row per tx)', String(r.anchor_sqlite_rows_per_s), ''],
     ['edge: send endpoint requests/s', String(r.edge_rps), `${(r.edge_vs_anchor * 100).toFixed(1)}% of anchor`],
     ['anchor: bare node:http 202 requests/s', String(r.anchor_http_rps), ''],
+    ['export: 1M charges to CSV (s)', String(r.export_charges_1m_s), `${r.export_charges_per_s} charges/s`],
+    ['export: peak RSS of its process (MB)', String(r.export_peak_rss_mb), `at 100k / 500k / 1M charges: ${r.export_rss_mb_at_100k} / ${r.export_rss_mb_at_500k} / ${r.export_rss_mb_at_1m}`],
   ];
   const w = Math.max(...rows.map((x) => x[0].length));
   log('');

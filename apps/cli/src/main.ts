@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerExportBilling } from './export-billing/export-billing.command';
 import { registerExportEvents } from './export-events/export-events.command';
 import { registerReconcile } from './reconcile/reconcile.command';
 import { registerReplay } from './replay/replay.command';
@@ -19,6 +20,7 @@ const program = new Command('ventana')
 
 registerReplay(program);
 registerExportEvents(program);
+registerExportBilling(program);
 registerStateAt(program);
 registerStats(program);
 registerReconcile(program);

@@ -9,23 +9,24 @@ import { SingleBar } from 'cli-progress';
 export class Progress {
   private readonly bar: SingleBar;
   private readonly started = Date.now();
-  private events = 0;
+  private count = 0;
 
-  constructor(label: string, total: number) {
+  /** `unit`: what is counted, in the plural (events, charges, invoice lines). */
+  constructor(label: string, total: number, unit = 'events') {
     this.bar = new SingleBar({
-      format: `${label} {bar} {percentage}% | {events} events | {rate} events/s | ETA {eta_formatted}`,
+      format: `${label} {bar} {percentage}% | {count} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
       etaBuffer: 50,
       hideCursor: true,
       stream: process.stderr,
     });
-    this.bar.start(Math.max(total, 1), 0, { events: 0, rate: 0 });
+    this.bar.start(Math.max(total, 1), 0, { count: 0, rate: 0 });
   }
 
-  /** `done`: how far along the total; `events`: events handled so far. */
-  update(done: number, events = this.events): void {
-    this.events = events;
+  /** `done`: how far along the total; `count`: units handled so far. */
+  update(done: number, count = this.count): void {
+    this.count = count;
     const seconds = (Date.now() - this.started) / 1000;
-    this.bar.update(done, { events, rate: seconds > 0 ? Math.round(events / seconds) : 0 });
+    this.bar.update(done, { count, rate: seconds > 0 ? Math.round(count / seconds) : 0 });
   }
 
   stop(): void {

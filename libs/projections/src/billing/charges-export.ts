@@ -2,7 +2,7 @@ import { microsToUsd } from '@ventana/domain';
 import type { Readable } from 'node:stream';
 import type { ChargeRow } from '../projections/charges.projection';
 import type { SqlDatabase } from '../sql/sql-database';
-import { type ExportFormat, encodeRecords } from './export-format';
+import { type ExportFormat, type OnRecord, encodeRecords } from './export-format';
 
 export interface ChargesFilter {
   /** One business's charges; all businesses' when absent (operators and analysts). */
@@ -75,14 +75,18 @@ const ALL_BUSINESSES = `SELECT * FROM charges
   WHERE charged_at >= ? AND charged_at < ? AND (business_id, charged_at, message_id) > (?, ?, ?)
   ORDER BY business_id, charged_at, message_id LIMIT ?`;
 
+const bounds = (filter: ChargesFilter) => [filter.from ?? '', filter.to ?? '9999'];
+
 /** Every charge matching the filter, in `GET /charges` order (by business first when there are several). */
 export async function* chargeRecords(db: SqlDatabase, filter: ChargesFilter, pageRows = PAGE_ROWS): AsyncGenerator<ChargeRecord> {
-  const from = filter.from ?? '';
-  const to = filter.to ?? '9999';
+  const [from, to] = bounds(filter);
   let after: ChargeRow | undefined;
   for (;;) {
+    // The last page's end is the lower bound too (it is implied): SQLite seeks the index to
+    // `charged_at >= ?` and would otherwise filter its way up from `from`, each page longer than the last.
+    const start = after && after.charged_at > from ? after.charged_at : from;
     const page = filter.businessId
-      ? await db.all<ChargeRow>(ONE_BUSINESS, [filter.businessId, from, to, after?.charged_at ?? '', after?.message_id ?? '', pageRows])
+      ? await db.all<ChargeRow>(ONE_BUSINESS, [filter.businessId, start, to, after?.charged_at ?? '', after?.message_id ?? '', pageRows])
       : await db.all<ChargeRow>(ALL_BUSINESSES, [from, to, after?.business_id ?? '', after?.charged_at ?? '', after?.message_id ?? '', pageRows]);
     for (const row of page) yield record(row);
     if (page.length < pageRows) return;
@@ -90,6 +94,14 @@ export async function* chargeRecords(db: SqlDatabase, filter: ChargesFilter, pag
   }
 }
 
+/** How many charges the export of `filter` holds now (for a progress bar: charges may land meanwhile). */
+export async function countCharges(db: SqlDatabase, filter: ChargesFilter): Promise<number> {
+  const row = filter.businessId
+    ? await db.one<{ n: number }>(`SELECT count(*) AS n FROM charges WHERE business_id = ? AND charged_at >= ? AND charged_at < ?`, [filter.businessId, ...bounds(filter)])
+    : await db.one<{ n: number }>(`SELECT count(*) AS n FROM charges WHERE charged_at >= ? AND charged_at < ?`, bounds(filter));
+  return Number(row?.n ?? 0);
+}
+
 /** The charges export as a stream of CSV or NDJSON text. */
-export const exportCharges = (db: SqlDatabase, filter: ChargesFilter, format: ExportFormat): Readable =>
-  encodeRecords(chargeRecords(db, filter), format, CHARGE_COLUMNS);
+export const exportCharges = (db: SqlDatabase, filter: ChargesFilter, format: ExportFormat, onRecord?: OnRecord): Readable =>
+  encodeRecords(chargeRecords(db, filter), format, CHARGE_COLUMNS, onRecord);

@@ -2,7 +2,7 @@ import { allocateCents, centsToUsd, microsToUsd } from '@ventana/domain';
 import type { Readable } from 'node:stream';
 import type { SqlDatabase } from '../sql/sql-database';
 import { PAGE_ROWS } from './charges-export';
-import { type ExportFormat, encodeRecords } from './export-format';
+import { type ExportFormat, type OnRecord, encodeRecords } from './export-format';
 import { type InvoiceRecord, readInvoice } from './invoice-reads';
 
 export interface InvoicesFilter {
@@ -88,10 +88,11 @@ const ONE_BUSINESS = `SELECT business_id, month FROM invoices
 const ALL_BUSINESSES = `SELECT business_id, month FROM invoices
   WHERE month >= ? AND month < ? AND (business_id, month) > (?, ?) ORDER BY business_id, month LIMIT ?`;
 
+const months = (filter: InvoicesFilter) => [filter.from ?? '', filter.to ?? '9999'];
+
 /** Every invoice matching the filter, by business then month, read a page of invoices at a time (see charges-export.ts). */
 export async function* invoiceRecords(db: SqlDatabase, filter: InvoicesFilter, pageRows = PAGE_ROWS): AsyncGenerator<InvoiceRecord> {
-  const from = filter.from ?? '';
-  const to = filter.to ?? '9999';
+  const [from, to] = months(filter);
   let after: { business_id: string; month: string } | undefined;
   for (;;) {
     const page = filter.businessId
@@ -110,6 +111,17 @@ async function* lineRecords(db: SqlDatabase, filter: InvoicesFilter): AsyncGener
   for await (const invoice of invoiceRecords(db, filter)) yield* invoiceLineRecords(invoice);
 }
 
+/** How many lines (adjustment lines included) the export of `filter` holds now (for a progress bar). */
+export async function countInvoiceLines(db: SqlDatabase, filter: InvoicesFilter): Promise<number> {
+  const [from, to] = months(filter);
+  const of = (table: string) =>
+    filter.businessId
+      ? db.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE business_id = ? AND month >= ? AND month < ?`, [filter.businessId, from, to])
+      : db.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE month >= ? AND month < ?`, [from, to]);
+  const [lines, adjustments] = [await of('invoice_lines'), await of('invoice_adjustments')];
+  return Number(lines?.n ?? 0) + Number(adjustments?.n ?? 0);
+}
+
 /** The invoices export, one record per invoice line, as a stream of CSV or NDJSON text. */
-export const exportInvoices = (db: SqlDatabase, filter: InvoicesFilter, format: ExportFormat): Readable =>
-  encodeRecords(lineRecords(db, filter), format, INVOICE_LINE_COLUMNS);
+export const exportInvoices = (db: SqlDatabase, filter: InvoicesFilter, format: ExportFormat, onRecord?: OnRecord): Readable =>
+  encodeRecords(lineRecords(db, filter), format, INVOICE_LINE_COLUMNS, onRecord);
