@@ -7,6 +7,7 @@ import { type EventStore, PostgresEventStore, SqliteEventStore } from '@ventana/
 import { ALL_PROJECTIONS, PostgresDatabase, type SqlDatabase, SqliteDatabase } from '@ventana/projections';
 import { storeCheckpoints } from '../apps/cli/src/replay/live-checkpoint';
 import { replayIntoShadow } from '../apps/cli/src/replay/shadow-replay';
+import { storeLog } from '../apps/cli/src/replay/store-log';
 import { generateLog } from './generated-log';
 
 /**
@@ -29,7 +30,7 @@ async function measure(store: EventStore, db: SqlDatabase, events: number, log: 
   const generated = await generateLog(store, { events });
   log(`replay (${engine}): ${generated.events} events (${generated.messages} messages) in ${generated.seconds.toFixed(1)} s; replaying every projection…`);
   const started = performance.now();
-  const result = await replayIntoShadow({ db, store, projections: ALL_PROJECTIONS, checkpoint: storeCheckpoints(db.dialect), until: 'head' });
+  const result = await replayIntoShadow({ db, source: storeLog(store), projections: ALL_PROJECTIONS, checkpoint: storeCheckpoints(db.dialect), until: 'head' });
   const seconds = (performance.now() - started) / 1000;
   const rows: Record<string, number> = {};
   for (const table of ALL_PROJECTIONS.flatMap((p) => p.tables)) rows[table] = Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0);

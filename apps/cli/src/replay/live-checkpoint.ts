@@ -54,11 +54,15 @@ export function kafkaOffsets(dialect: SqlDialect, topic: string, partitions: num
   return {
     ensure: async (db) => void (await migrate(db, 'subscription-offsets', [{ version: 1, statements: [OFFSETS] }])),
     async read(tx, projection, lock) {
-      const rows = await tx.all<{ partition_id: number; last_position: number }>(
-        `SELECT partition_id, last_position FROM subscription_offsets WHERE name = ? AND topic = ?${forUpdate(dialect, lock)}`,
+      const rows = await tx.all<{ partition_id: number; next_offset: number; last_position: number }>(
+        `SELECT partition_id, next_offset, last_position FROM subscription_offsets WHERE name = ? AND topic = ?${forUpdate(dialect, lock)}`,
         [projectorName(projection), topic],
       );
-      return Cut.perPartition(new Map(rows.map((r) => [Number(r.partition_id), Number(r.last_position)])), partitionOf);
+      return Cut.perPartition(
+        new Map(rows.map((r) => [Number(r.partition_id), Number(r.last_position)])),
+        partitionOf,
+        new Map(rows.map((r) => [Number(r.partition_id), Number(r.next_offset)])),
+      );
     },
     async moveTo(tx, projection, head) {
       // Offset 0 with the head as last position: the projector reads its partitions again and drops

@@ -60,3 +60,9 @@ export function typeOfRecord(rawHeaders: RawHeaders | undefined): string | undef
   const raw = rawHeaders?.ce_type;
   return (Array.isArray(raw) ? raw[0] : raw)?.toString();
 }
+
+/** The events of the wanted types among `records`, in their order; the values of the others are never parsed. */
+export function decodeRecords(records: readonly { value: Buffer | null; headers?: RawHeaders }[], types: readonly string[]): RecordedEvent[] {
+  const wanted = new Set(types);
+  return records.filter((r) => wanted.has(typeOfRecord(r.headers) ?? '')).map((r) => fromKafkaRecord(r.value, r.headers));
+}

@@ -1,17 +1,15 @@
-import { type EventStore, type RecordedEvent, handleInPartitions } from '@ventana/event-store';
+import { type EventStore, handleInPartitions } from '@ventana/event-store';
 import type { SqlExecutor } from '@ventana/projections';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { RELAY_CHECKPOINT } from '../relay/relay';
 import type { ProjectorSpec, ReactorSpec, Subscription, Subscriptions } from '../subscriptions';
-import { fromKafkaRecord, typeOfRecord } from './cloud-events';
+import { decodeRecords } from './cloud-events';
 import { ConsumerOffsets } from './consumer-offsets';
 import { type KafkaSettings, ensureTopic } from './kafka-client';
 
 const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 5000;
-
-type Batch = EachBatchPayload['batch'];
 
 /**
  * The distributed adapter: one consumer group per subscriber on the relay's topic. Instances of a
@@ -34,7 +32,7 @@ export class KafkaSubscriptions implements Subscriptions {
     return this.consume(spec, async (consumer, payload) => {
       const { batch } = payload;
       const last = seen.get(batch.partition) ?? 0;
-      const events = decode(batch, spec.types).filter((e) => e.position > last);
+      const events = decodeRecords(batch.messages, spec.types).filter((e) => e.position > last);
       await this.retrying(spec, payload, () => handleInPartitions(events, (e) => spec.handle(e), spec.partitionBy));
       if (events.length > 0) seen.set(batch.partition, events[events.length - 1].position);
       await commit(consumer, payload, Number(batch.lastOffset()) + 1);
@@ -54,7 +52,7 @@ export class KafkaSubscriptions implements Subscriptions {
         return;
       }
       const fresh = batch.messages.filter((m) => Number(m.offset) >= stored.nextOffset);
-      const events = decode({ ...batch, messages: fresh }, spec.types).filter((e) => e.position > stored.lastPosition);
+      const events = decodeRecords(fresh, spec.types).filter((e) => e.position > stored.lastPosition);
       const progress = {
         nextOffset: Number(batch.lastOffset()) + 1,
         lastPosition: Math.max(stored.lastPosition, events.at(-1)?.position ?? 0),
@@ -189,11 +187,6 @@ export class KafkaSubscriptions implements Subscriptions {
 
 /** One group per subscriber and topic: several deployments (or test runs) may share a broker. */
 export const groupIdOf = (topic: string, subscriber: string) => `${topic}.${subscriber}`;
-
-function decode(batch: Pick<Batch, 'messages'>, types: readonly string[]): RecordedEvent[] {
-  const wanted = new Set(types);
-  return batch.messages.filter((m) => wanted.has(typeOfRecord(m.headers) ?? '')).map((m) => fromKafkaRecord(m.value, m.headers));
-}
 
 /**
  * Moves the fetch position past the batch and commits it. Without `resolveOffset` (auto-resolve is
