@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { TEST_KAFKA_BROKERS, type TestSchema, createTestSchema, describeWithPostgresAndKafka } from '../../../../test/support/infra';
 import { Relay, relayLeaseName } from '../relay/relay';
 import type { Subscription } from '../subscriptions';
-import { type KafkaSettings, kafkaClient } from './kafka-client';
+import { toKafkaRecord } from './cloud-events';
+import { type KafkaSettings, ensureTopic, kafkaClient } from './kafka-client';
 import { KafkaSubscriptions } from './kafka-subscriptions';
 
 const log = pino({ level: 'silent' });
@@ -39,7 +40,12 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
   beforeEach(async () => {
     schema = await createTestSchema('subs');
     store = await SqliteEventStore.open({ file: join(mkdtempSync(join(tmpdir(), 'subs-')), 'events.db') });
-    settings = { brokers: TEST_KAFKA_BROKERS.split(','), clientId: 'subscriptions-spec', topic: `spec.${randomUUID().slice(0, 8)}`, partitions: 3 };
+    settings = {
+      brokers: TEST_KAFKA_BROKERS.split(','),
+      clientId: 'subscriptions-spec',
+      topic: `spec.${randomUUID().slice(0, 8)}`,
+      partitions: 3,
+    };
   });
 
   afterEach(async () => {
@@ -67,7 +73,8 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
   const appendConversations = async (round = 0) => {
     for (let m = 0; m < 5; m++)
       for (let b = 0; b < 3; b++)
-        for (let c = 0; c < 4; c++) await store.append(`conversation-b${b}-${c}`, [message(`b${b}`, `4477009000${c}`, round * 5 + m)], 'any');
+        for (let c = 0; c < 4; c++)
+          await store.append(`conversation-b${b}-${c}`, [message(`b${b}`, `4477009000${c}`, round * 5 + m)], 'any');
     return 60;
   };
 
@@ -171,5 +178,42 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
     const rows = await db.all<{ event_id: string; n: number }>(`SELECT event_id, count(*) AS n FROM applied GROUP BY event_id`);
     expect(rows).toHaveLength(total);
     expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
+  });
+
+  it('applies once what a relay published twice, even when both copies arrive in one batch', async () => {
+    const db = new PostgresDatabase(schema.url);
+    closers.push(() => db.close());
+    await db.run(`CREATE TABLE applied (event_id TEXT NOT NULL, position BIGINT NOT NULL)`);
+    const total = await appendConversations();
+    // A relay that crashed before its checkpoint publishes the same stretch again: the log, then the log once more.
+    const events = await store.readAll({ after: 0, limit: 1000 });
+    const kafka = kafkaClient(settings, log);
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopic(admin, settings);
+    await admin.disconnect();
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    const records = events.map((e) => ({ ...toKafkaRecord(e, e.streamName), partition: 0 }));
+    await producer.send({ topic: settings.topic, acks: -1, messages: [...records, ...records] });
+    await producer.disconnect();
+
+    stopLater(
+      subscriptions().project({
+        name: 'republished',
+        types: ['MessageRequested'],
+        db,
+        handle: (batch, commit) =>
+          commit(async (tx) => {
+            for (const e of batch) await tx.run(`INSERT INTO applied (event_id, position) VALUES (?, ?)`, [e.id, e.position]);
+          }),
+      }),
+    );
+    const count = async () => Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM applied`))!.n);
+    await until('every event applied', async () => (await count()) >= total);
+    await sleep(1500); // the second copies have been fetched by now; none may land
+    const rows = await db.all<{ event_id: string; n: number }>(`SELECT event_id, count(*) AS n FROM applied GROUP BY event_id`);
+    expect(rows).toHaveLength(total);
+    expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
   });
 });

@@ -29,14 +29,17 @@ export class KafkaSubscriptions implements Subscriptions {
 
   react(spec: ReactorSpec): Subscription {
     const seen = new Map<number, number>(); // partition → last position handled
-    return this.consume(spec, async (consumer, payload) => {
-      const { batch } = payload;
-      const last = seen.get(batch.partition) ?? 0;
-      const events = decodeRecords(batch.messages, spec.types).filter((e) => e.position > last);
-      await this.retrying(spec, payload, () => handleInPartitions(events, (e) => spec.handle(e), spec.partitionBy));
-      if (events.length > 0) seen.set(batch.partition, events[events.length - 1].position);
-      await commit(consumer, payload, Number(batch.lastOffset()) + 1);
-    }, spec.onAssigned);
+    return this.consume(
+      spec,
+      async (consumer, payload) => {
+        const { batch } = payload;
+        const events = beyond(decodeRecords(batch.messages, spec.types), seen.get(batch.partition) ?? 0);
+        await this.retrying(spec, payload, () => handleInPartitions(events, (e) => spec.handle(e), spec.partitionBy));
+        if (events.length > 0) seen.set(batch.partition, events[events.length - 1].position);
+        await commit(consumer, payload, Number(batch.lastOffset()) + 1);
+      },
+      spec.onAssigned,
+    );
   }
 
   project(spec: ProjectorSpec): Subscription {
@@ -52,7 +55,7 @@ export class KafkaSubscriptions implements Subscriptions {
         return;
       }
       const fresh = batch.messages.filter((m) => Number(m.offset) >= stored.nextOffset);
-      const events = decodeRecords(fresh, spec.types).filter((e) => e.position > stored.lastPosition);
+      const events = beyond(decodeRecords(fresh, spec.types), stored.lastPosition);
       const progress = {
         nextOffset: Number(batch.lastOffset()) + 1,
         lastPosition: Math.max(stored.lastPosition, events.at(-1)?.position ?? 0),
@@ -95,7 +98,8 @@ export class KafkaSubscriptions implements Subscriptions {
     });
     // Work handed over by a rebalance waits until the instance has reloaded what it needs for it.
     let assigned: Promise<unknown> = Promise.resolve();
-    if (onAssigned) consumer.on(consumer.events.GROUP_JOIN, () => (assigned = onAssigned().catch((error: unknown) => spec.onError?.(error, 0))));
+    if (onAssigned)
+      consumer.on(consumer.events.GROUP_JOIN, () => (assigned = onAssigned().catch((error: unknown) => spec.onError?.(error, 0))));
     const started = (async () => {
       await ensureTopic(await this.adminClient(), this.settings);
       await consumer.connect();
@@ -171,7 +175,11 @@ export class KafkaSubscriptions implements Subscriptions {
   }
 
   /** Runs `work` until it succeeds, backing off, heartbeating, and giving up only when the consumer stops. */
-  private async retrying(spec: { name: string; onError?: (e: unknown, a: number) => void }, payload: EachBatchPayload, work: () => Promise<void>) {
+  private async retrying(
+    spec: { name: string; onError?: (e: unknown, a: number) => void },
+    payload: EachBatchPayload,
+    work: () => Promise<void>,
+  ) {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
@@ -198,3 +206,20 @@ async function commit(consumer: Consumer, { batch, resolveOffset }: EachBatchPay
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The events of a batch not handled yet: each one beyond `after` and beyond every event before it
+ * in the batch. A relay that crashed before checkpointing publishes a stretch of the log again, so
+ * one batch can hold the same positions twice (10, 11, 12, 10, 11); a partition's positions only
+ * grow otherwise.
+ */
+function beyond<E extends { position: number }>(events: readonly E[], after: number): E[] {
+  const fresh: E[] = [];
+  let highest = after;
+  for (const event of events) {
+    if (event.position <= highest) continue;
+    fresh.push(event);
+    highest = event.position;
+  }
+  return fresh;
+}
