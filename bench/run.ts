@@ -8,6 +8,7 @@ import { type DistributedFigures, benchDistributed } from './distributed';
 import { driveMessaging } from './drive';
 import { benchExportEmbedded } from './export';
 import { percentile } from './http-load';
+import { type ReplayFigures, benchReplayEmbedded, benchReplayPostgres } from './replay';
 
 /**
  * `npm run bench`: drives the embedded platform over HTTP from this separate process with
@@ -22,6 +23,9 @@ const LATENCY_SECONDS = 10;
 const ANCHOR_SECONDS = 3;
 const CONCURRENCY = 64;
 const EXPORT_CHARGES = 1_000_000;
+const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
+// PostgreSQL replays ~1,300 events/s here: a million would take a quarter of an hour of the run.
+const REPLAY_POSTGRES_EVENTS = Number(process.env.BENCH_REPLAY_POSTGRES_EVENTS ?? 100_000);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -56,6 +60,9 @@ async function main() {
     // BENCH_SKIP_DISTRIBUTED=1: the embedded figures alone (quicker, while working on them).
     const distributed = process.env.BENCH_SKIP_DISTRIBUTED === '1' ? { skipped: 'BENCH_SKIP_DISTRIBUTED=1' } : await distributedFigures();
     const exported = await benchExportEmbedded(EXPORT_CHARGES, log);
+    const replayEmbedded = await benchReplayEmbedded(REPLAY_EVENTS, log);
+    const replayPostgres: ReplayFigures | { skipped: string } =
+      'skipped' in distributed ? distributed : await benchReplayPostgres(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', REPLAY_POSTGRES_EVENTS, log);
     const results = {
       e2e_messages_per_s: round(e2eRate),
       p50_send_ms: round(percentile(latencies, 50), 2),
@@ -72,6 +79,9 @@ async function main() {
       export_rss_mb_at_100k: exported.rss_mb_at[100_000],
       export_rss_mb_at_500k: exported.rss_mb_at[500_000],
       export_rss_mb_at_1m: exported.rss_mb_at[1_000_000],
+      replay_events: replayEmbedded.events,
+      replay_embedded_events_per_s: replayEmbedded.events_per_s,
+      replay_postgres_events_per_s: 'skipped' in replayPostgres ? null : replayPostgres.events_per_s,
     };
     const report = {
       ...results,
@@ -81,6 +91,7 @@ async function main() {
         e2e_at_least_2000_per_s: results.e2e_messages_per_s >= 2000,
         p99_at_most_50_ms_at_1000_per_s: results.p99_send_ms <= 50,
         rss_at_most_512_mb: results.peak_rss_mb <= 512,
+        replay_embedded_at_least_50000_per_s: results.replay_embedded_events_per_s >= 50_000,
         export_rss_flat_within_10pct_from_100k_to_1m: results.export_rss_mb_at_1m <= 1.1 * results.export_rss_mb_at_100k,
         ...('skipped' in distributed
           ? {}
@@ -92,6 +103,7 @@ async function main() {
       },
       setup: { businesses: BUSINESSES, customers: CUSTOMERS, sustained_messages: SUSTAINED_MESSAGES, offered_rate: OFFERED_RATE, latency_seconds: LATENCY_SECONDS, concurrency: CONCURRENCY, export_charges: EXPORT_CHARGES, cores: cpus().length, node: process.version },
       distributed,
+      replay: { embedded: replayEmbedded, postgres: replayPostgres },
       measured_at: new Date().toISOString(),
     };
     mkdirSync(join('bench', 'results'), { recursive: true });
@@ -150,6 +162,8 @@ function printTable(r: Record<string, any>) {
     ['anchor: raw SQLite rows/s (1 row per tx)', String(r.anchor_sqlite_rows_per_s), ''],
     ['edge: send endpoint requests/s', String(r.edge_rps), `${(r.edge_vs_anchor * 100).toFixed(1)}% of anchor`],
     ['anchor: bare node:http 202 requests/s', String(r.anchor_http_rps), ''],
+    [`replay: every projection from ${r.replay_events} events, embedded (events/s)`, String(r.replay_embedded_events_per_s), 'bar ≥ 50000'],
+    [`replay: the same on PostgreSQL, ${REPLAY_POSTGRES_EVENTS} events (events/s)`, String(r.replay_postgres_events_per_s ?? 'skipped'), ''],
     ['export: 1M charges to CSV (s)', String(r.export_charges_1m_s), `${r.export_charges_per_s} charges/s`],
     ['export: peak RSS of its process (MB)', String(r.export_peak_rss_mb), `at 100k / 500k / 1M charges: ${r.export_rss_mb_at_100k} / ${r.export_rss_mb_at_500k} / ${r.export_rss_mb_at_1m}`],
   ];
