@@ -10,7 +10,10 @@ const common = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
 };
 
-/** The API scenarios that only speak HTTP: they run again, unchanged, against the distributed topology. */
+/**
+ * The API scenarios that only speak HTTP: they run again, unchanged, against the distributed topology.
+ * The fuzz too, with fewer cases: the gateway and PostgreSQL fail on input the embedded default takes.
+ */
 const API_SCENARIOS = [
   'happy-path',
   'window-and-consent',
@@ -22,6 +25,7 @@ const API_SCENARIOS = [
   'pricing-and-billing',
   'lifecycle-and-webhooks',
   'dashboard',
+  'fuzz',
 ].map((name) => `<rootDir>/test/e2e/${name}.spec.ts`);
 
 /** Whether host:port accepts a connection, asked synchronously (the config is loaded synchronously). */

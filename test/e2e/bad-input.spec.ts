@@ -407,6 +407,33 @@ describe('bad input', () => {
     ]);
   });
 
+  // Found by fuzz.spec.ts: Fastify answered these itself, as application/json.
+  it('paths no route can take: bad percent-encoding, an over-long parameter', async () => {
+    const review = { decision: 'APPROVED' };
+    await expectRefusedWithoutEffect([
+      { name: 'a lone %', method: 'POST', path: () => '/v1/templates/%/review', token: admin, body: () => review, validation: false },
+      { name: 'a truncated escape', method: 'PUT', path: () => '/v1/customers/%0', token: admin, body: () => ({ public_key: b64(newKeyPair().publicKey) }), validation: false },
+      { name: 'an escape of no UTF-8', method: 'GET', path: () => `/v1/${shop.id}/messages/%ED%A0%80`, token: key, validation: false },
+      { name: 'a 200-character id', method: 'GET', path: () => `/v1/${shop.id}/messages/${'a'.repeat(200)}`, token: key, status: 414, validation: false },
+    ]);
+  });
+
+  // Found by fuzz.spec.ts: PostgreSQL keeps neither NUL nor unpaired surrogates (the distributed
+  // deployment answered 500), and class-transformer dropped Object.prototype names unseen.
+  it('text no store can keep, and field names of Object.prototype', async () => {
+    const raw = (name: string, method: string, path: () => string, token: () => string, text: () => string): Case => ({ name, method, path, token, rawBody: text });
+    const templates = () => `/v1/${shop.id}/templates`;
+    await expectRefusedWithoutEffect([
+      { name: 'NUL in a template body', method: 'POST', path: templates, token: key, body: () => ({ name: 'nul_body', language: 'en', category: 'UTILITY', body: 'Order {{1}}\u0000' }) },
+      { name: 'an unpaired surrogate in a name', method: 'POST', path: () => '/v1/businesses', token: admin, body: () => ({ ...businessBody(), name: 'Acme \ud800' }) },
+      { name: 'NUL in a receipt id', method: 'POST', path: () => `/v1/customers/${alice.waId}/receipts`, token: device, body: () => ({ message_id: `${messageId}\u0000`, status: 'read' }) },
+      { name: 'NUL in a path id', method: 'POST', path: () => `/v1/templates/${template.id}%00/review`, token: admin, body: () => ({ decision: 'APPROVED' }) },
+      raw('a __proto__ member', 'POST', () => `/v1/${shop.id}/opt-ins`, key, () => `{"__proto__":{"is_admin":true},"wa_id":"${alice.waId}","source":"app"}`),
+      raw('a constructor member', 'POST', () => '/v1/clock/advance', admin, () => '{"seconds":0,"constructor":{"prototype":{}}}'),
+      raw('a toString member in sealed content', 'POST', () => `/v1/${shop.id}/messages`, key, () => JSON.stringify({ ...textBody(), text: { ...sealed(), toString: 'x' } })),
+    ]);
+  });
+
   it('POST /v1/clock/advance', async () => {
     const path = () => '/v1/clock/advance';
     const c = (name: string, body: () => unknown): Case => ({ name, method: 'POST', path, token: admin, body });

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { type RunningPlatform, startPlatform as startEmbedded } from '../../scripts/lib/platform-process';
-import { type RunningTopology, startTopology } from '../../scripts/lib/topology';
+import { type RunningTopology, type TopologyOptions, startTopology } from '../../scripts/lib/topology';
 import { filesContaining } from './data-dir';
 import { TEST_KAFKA_BROKERS, createTestSchema } from './infra';
 
@@ -26,9 +26,12 @@ export async function startPlatform(options: Parameters<typeof startEmbedded>[0]
 }
 
 /** The distributed topology on a fresh PostgreSQL schema and Kafka topic, whatever E2E_DEPLOYMENT says. */
-export async function startDistributed(options: { env?: Record<string, string>; keepLogs?: boolean } = {}): Promise<TestPlatform & { topology: RunningTopology }> {
+export async function startDistributed(
+  options: { env?: Record<string, string>; keepLogs?: boolean; instances?: TopologyOptions['instances'] } = {},
+): Promise<TestPlatform & { topology: RunningTopology }> {
   const schema = await createTestSchema('e2e');
-  const topology = await startTopology({ databaseUrl: schema.url, kafkaBrokers: TEST_KAFKA_BROKERS, env: options.env, keepLogs: options.keepLogs });
+  const { env, keepLogs, instances } = options;
+  const topology = await startTopology({ databaseUrl: schema.url, kafkaBrokers: TEST_KAFKA_BROKERS, env, keepLogs, instances });
   return { ...distributed(topology, () => schema.drop()), topology };
 }
 

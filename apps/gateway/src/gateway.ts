@@ -2,6 +2,7 @@ import { Agent, type IncomingMessage, type ServerResponse, createServer, request
 import type { Server } from 'node:http';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
+import { refusedAsTooLarge } from './body-limit';
 import { type Upstream, upstreamFor } from './routes';
 
 /** Each service's instances; requests take turns among them. */
@@ -39,6 +40,7 @@ export function createGateway(upstreams: Upstreams, log: Logger): Server {
 
   let turn = 0;
   const forward = (req: IncomingMessage, res: ServerResponse) => {
+    if (refusedAsTooLarge(req, res)) return;
     const name = upstreamFor(req.url ?? '/');
     const instances = upstreams[name];
     const target = instances[turn++ % instances.length];
@@ -68,7 +70,8 @@ export function createGateway(upstreams: Upstreams, log: Logger): Server {
   };
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    // Its own probes and scrape are GETs; any other method goes on, to be refused as an unknown route is.
+    const path = req.method === 'GET' || req.method === 'HEAD' ? (req.url ?? '/').split('?')[0] : undefined;
     if (path === '/health/live') return json(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
       return void ready().then((status) => {

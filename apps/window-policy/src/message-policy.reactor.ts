@@ -19,6 +19,7 @@ import { CLOCK, type Clock, EVENT_STORE, SUBSCRIPTIONS, Streams, fromEvent, temp
 import type { Subscription, Subscriptions } from '@ventana/subscriptions';
 import { BusinessUsageRegistry } from './business-usage.registry';
 import { ConversationSnapshots } from './conversation-snapshots';
+import { policyDecisionConflicts, policyDecisions } from './policy-metrics';
 
 type Requested = EventOf<'MessageRequested'>['data'];
 type Blocked = EventOf<'BusinessBlocked'>['data'];
@@ -77,10 +78,13 @@ export class MessagePolicyReactor implements OnApplicationBootstrap, OnApplicati
     // Start from the snapshot taken at an earlier request of this conversation, if it lies before this one.
     const snapshot = this.snapshots.get(stream);
     const start = snapshot && snapshot.revision < event.revision ? snapshot : undefined;
+    // Every read after the first follows an append refused for a newer revision.
+    let reads = 0;
     const { result } = await decideOnStream<ConversationEvent, { decision?: ConversationEvent; before: Conversation }>(
       this.store,
       stream,
       (events) => {
+        if (reads++ > 0) policyDecisionConflicts.inc();
         const view = viewOfRequest(events, request.messageId, start?.state);
         if (view.decided) return { events: [], result: { before: view.beforeRequest } };
         // Only a redelivery racing the first delivery gets here; failing sends this event back for a retry.
@@ -93,6 +97,7 @@ export class MessagePolicyReactor implements OnApplicationBootstrap, OnApplicati
       { fromRevision: start ? start.revision + 1 : 0 },
     );
     this.snapshots.set(stream, { revision: event.revision, state: result.before });
+    if (result.decision) policyDecisions.inc({ outcome: result.decision.type === 'MessageAccepted' ? 'accepted' : 'rejected' });
     if (result.decision?.type === 'MessageAccepted') this.usage.record(result.decision.data);
     if (result.decision) await this.upgradeIfEarned(business, now, event);
   }

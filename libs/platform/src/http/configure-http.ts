@@ -1,11 +1,14 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import { createLogger, type Logger } from '../logging/logger';
 import { PinoNestLogger } from '../logging/pino-nest-logger';
-import { ProblemFilter } from '../problem/problem.filter';
+import { ProblemFilter, answerFrameworkError } from '../problem/problem.filter';
+import { StorableInputPipe } from '../contract/storable-input.pipe';
 import { validationPipe } from '../problem/validation';
 import { DEFAULT_BODY_LIMIT, UnreadableBodyInterceptor, acceptJsonBodies } from './json-body';
+import type { HttpReply, HttpRequest } from './http-types';
 import { type RequestLogOptions, observeRequests } from './request-hooks';
 
 export interface HttpOptions extends RequestLogOptions {
@@ -31,6 +34,8 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     keepAliveTimeout: 65_000,
     // Fastify's own logging is off: one line per request is written by observeRequests.
     logger: false,
+    // URLs Fastify cannot route (bad percent-encoding, an over-long parameter) get a problem too.
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: HttpReply) => answerFrameworkError(error, req as HttpRequest, reply),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bodyParser: false, logger: new PinoNestLogger(logger) });
   const fastify = app.getHttpAdapter().getInstance();
@@ -38,6 +43,6 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   acceptJsonBodies(fastify);
   app.useGlobalFilters(new ProblemFilter(logger));
   app.useGlobalInterceptors(new UnreadableBodyInterceptor());
-  app.useGlobalPipes(validationPipe());
+  app.useGlobalPipes(new StorableInputPipe(), validationPipe());
   return app;
 }

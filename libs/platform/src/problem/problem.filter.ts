@@ -47,20 +47,7 @@ export class ProblemFilter implements ExceptionFilter {
       reply.raw.destroy();
       return;
     }
-    const body = {
-      ...problem.extra,
-      type: problem.type,
-      title: problem.title,
-      status: problem.status,
-      detail: problem.detail,
-      ...(problem.errors === undefined ? {} : { errors: problem.errors }),
-    };
-    reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE);
-    // RFC 9110 requires a challenge on every 401.
-    if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
-    for (const [name, value] of Object.entries(problem.headers ?? {})) reply.header(name, value);
-    if (problem.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    void reply.send(JSON.stringify(body));
+    sendProblem(reply, problem);
   }
 
   private toProblem(exception: unknown, req: HttpRequest): ProblemException {
@@ -106,7 +93,34 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+function sendProblem(reply: HttpReply, problem: ProblemException): void {
+  const body = {
+    ...problem.extra,
+    type: problem.type,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    ...(problem.errors === undefined ? {} : { errors: problem.errors }),
+  };
+  reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE);
+  // RFC 9110 requires a challenge on every 401.
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+  for (const [name, value] of Object.entries(problem.headers ?? {})) reply.header(name, value);
+  if (problem.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  void reply.send(JSON.stringify(body));
+}
+
+/**
+ * Fastify's `frameworkErrors`: what it refuses before any route or Nest filter sees the request (a
+ * URL that is not valid percent-encoding, a path parameter over its length limit), answered as a
+ * problem too instead of Fastify's own JSON.
+ */
+export function answerFrameworkError(error: { code: string; statusCode?: number }, req: HttpRequest, reply: HttpReply): void {
+  sendProblem(reply, fromFastifyError({ code: error.code, statusCode: error.statusCode ?? 400 }, req));
+}
+
 function fromFastifyError(error: FastifyError, req: HttpRequest): ProblemException {
+  if (error.code === 'FST_ERR_BAD_URL') return badRequest('the URL is not valid percent-encoded UTF-8');
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     const limit = req.routeOptions?.bodyLimit;
     return payloadTooLarge(`request body is larger than the limit${limit === undefined ? '' : ` of ${limit} bytes`}`);
