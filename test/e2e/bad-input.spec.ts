@@ -259,6 +259,9 @@ describe('bad input', () => {
       c('calling code empty list', () => ({ ...valid(), markets: [{ ...STANDARD_CARD.markets[0], calling_codes: [] }] })),
       c('market twice', () => ({ ...valid(), markets: [STANDARD_CARD.markets[0], STANDARD_CARD.markets[0]] })),
       c('a market not an object', () => ({ ...valid(), markets: ['IN'] })),
+      // Found by fuzz.spec.ts: a market that is an array passed validation, and publishing it failed (500).
+      c('a market an empty array', () => ({ ...valid(), markets: [[], ...STANDARD_CARD.markets] })),
+      c('a market an array of markets', () => ({ ...valid(), markets: [STANDARD_CARD.markets] })),
     ]);
   });
 

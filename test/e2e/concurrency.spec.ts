@@ -17,6 +17,7 @@ import { raceTwoDeciders } from '../support/stalled-decider';
  * It starts its own topology (two window-policy instances), so it runs once, in the embedded
  * project, like the other specs that need a particular distributed topology.
  */
+// Per client, and from the customer, before and after the race; more while it lasts.
 const CLIENTS = 20;
 const PER_CLIENT = 10;
 const INBOUND = 30;
@@ -82,9 +83,12 @@ describeWithPostgresAndKafka()('one conversation, many writers, two window-polic
     const stream = `conversation-${shop.id}-${alice.waId}`;
 
     const acknowledged: string[] = [];
-    const clientSends = (client: number, from: number, to: number) =>
+    let inbound = 0;
+    // While the two instances race (below), the writers keep writing: there is always a request to race on.
+    let racing = false;
+    const clientSends = (client: number, count: number) =>
       (async () => {
-        for (let n = from; n < to; n++) {
+        for (let n = 0; n < count || racing; n++) {
           const r =
             (client + n) % 3 === 0
               ? await world.sendTemplate(shop, alice, utility)
@@ -93,23 +97,24 @@ describeWithPostgresAndKafka()('one conversation, many writers, two window-polic
           acknowledged.push(r.body.messages[0].id);
         }
       })();
-    const burst = (from: number, to: number) => Promise.all(Array.from({ length: CLIENTS }, (_, client) => clientSends(client, from, to)));
     const customerWrites = (count: number) =>
       (async () => {
-        for (let i = 0; i < count; i++) await world.inbound(alice, shop, `reply ${i}`);
+        for (let i = 0; i < count || racing; i++) await world.inbound(alice, shop, `reply ${inbound++}`);
       })();
+    const everyone = (messages: number, replies: number) =>
+      Promise.all([...Array.from({ length: CLIENTS }, (_, client) => clientSends(client, messages)), customerWrites(replies)]);
     const undecided = async () => {
       const { requested, decisions } = await decisionsOf(stream);
       return [...requested.keys()].some((id) => !decisions.has(id));
     };
 
     // Everyone at once; then, mid-burst, the two instances race on one request; then everyone again.
-    const third = Math.floor(PER_CLIENT / 3);
-    await Promise.all([burst(0, third), customerWrites(INBOUND / 3)]);
-    const midBurst = Promise.all([burst(third, 2 * third), customerWrites(INBOUND / 3)]);
-    const race = await raceTwoDeciders(platform.topology, stream, undecided);
+    await everyone(PER_CLIENT / 2, INBOUND / 2);
+    racing = true;
+    const midBurst = everyone(1, 1);
+    const race = await raceTwoDeciders(platform.topology, stream, undecided).finally(() => (racing = false));
     await midBurst;
-    await Promise.all([burst(2 * third, PER_CLIENT), customerWrites(INBOUND / 3)]);
+    await everyone(PER_CLIENT / 2, INBOUND / 2);
 
     // The store, the source of truth: every request decided exactly once, after it was made.
     const log = await eventually(
@@ -170,7 +175,7 @@ describeWithPostgresAndKafka()('one conversation, many writers, two window-polic
     const metrics = await deciderMetrics();
     const accepted = [...log.decisions.values()].filter(([d]) => d.type === 'MessageAccepted').length;
     console.log(
-      `concurrency: ${acknowledged.length} messages, ${log.decisions.size} decided (${accepted} accepted), ${INBOUND} inbound meanwhile; ` +
+      `concurrency: ${acknowledged.length} messages, ${log.decisions.size} decided (${accepted} accepted), ${inbound} inbound meanwhile; ` +
         `race ${race.owner} (frozen) vs ${race.rival}; ${metrics.map((m) => `${m.name} ${m.decisions} decisions, ${m.conflicts} conflicts retried`).join('; ')}`,
     );
     expect(metrics).toHaveLength(2);

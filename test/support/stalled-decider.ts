@@ -34,7 +34,7 @@ export async function raceTwoDeciders(
       await lock.query('BEGIN');
       await lock.query('SELECT revision FROM event_store_streams WHERE name = $1 FOR UPDATE', [stream]);
       // Under the lock nothing new is appended: a request undecided now is one the owner will append a decision for.
-      const owner = (await hasUndecided()) ? await waitingDecider(topology, watch, [], 5_000) : undefined;
+      const owner = (await hasUndecided()) ? await waitingDecider(topology, watch, [], 10_000) : undefined;
       if (owner) {
         frozen = topology.processes.find((p) => p.name === owner)!;
         process.kill(frozen.pid, 'SIGSTOP');

@@ -42,6 +42,8 @@ export class RateCardDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  // ValidateNested alone passes a market that is itself an array (it validates that array's members).
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => MarketDto)
   markets!: MarketDto[];
