@@ -1,17 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { IsISO8601, IsOptional } from 'class-validator';
 import type { ChargeRow, ProjectionRunner, SqlDatabase } from '@ventana/projections';
 import { BusinessGuard, PROJECTIONS, READ_MODELS, badRequest } from '@ventana/platform';
-
-export class ChargesQueryDto {
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-}
+import { TimeRangeQueryDto, instant } from './time-range';
 
 export const chargeView = (c: ChargeRow) => ({
   message_id: c.message_id,
@@ -25,13 +15,6 @@ export const chargeView = (c: ChargeRow) => ({
   charged_at: c.charged_at,
 });
 
-/** Some ISO-8601 forms (week dates, basic format, decimal hours) pass the validator but not Date.parse. */
-export function instant(field: 'from' | 'to', value: string): string {
-  const epochMs = Date.parse(value);
-  if (Number.isNaN(epochMs)) throw badRequest(`${field} must be an ISO-8601 time such as 2024-01-31T00:00:00Z.`, [{ field, detail: 'not a time' }]);
-  return new Date(epochMs).toISOString();
-}
-
 /** Per-message charges in [from, to), by delivery time, with their exact total. */
 @Controller('v1/:business_id/charges')
 @UseGuards(BusinessGuard)
@@ -42,7 +25,7 @@ export class ChargesController {
   ) {}
 
   @Get()
-  async list(@Param('business_id') businessId: string, @Query() query: ChargesQueryDto) {
+  async list(@Param('business_id') businessId: string, @Query() query: TimeRangeQueryDto) {
     const from = query.from ? instant('from', query.from) : '0000';
     const to = query.to ? instant('to', query.to) : '9999';
     if (query.from && query.to && from > to) throw badRequest('from must not be after to.', [{ field: 'from', detail: 'after to' }]);

@@ -1,9 +1,18 @@
 import { Controller, Get, Inject, Param, Query, StreamableFile, UseGuards } from '@nestjs/common';
-import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { MONTH } from '@ventana/domain';
-import { CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat, type ProjectionRunner, type SqlDatabase, exportCharges, exportInvoices } from '@ventana/projections';
+import {
+  CONTENT_TYPES,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ProjectionRunner,
+  type SqlDatabase,
+  exportCharges,
+  exportInvoices,
+} from '@ventana/projections';
 import { BusinessGuard, PROJECTIONS, READ_MODELS, badRequest } from '@ventana/platform';
-import { instant } from '../charges/charges.http';
+import { TimeRangeQueryDto, instant } from '../charges/time-range';
 
 class FormatDto {
   @IsOptional()
@@ -11,15 +20,7 @@ class FormatDto {
   format?: ExportFormat;
 }
 
-export class ChargesExportQueryDto extends FormatDto {
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-}
+export class ChargesExportQueryDto extends IntersectionType(FormatDto, TimeRangeQueryDto) {}
 
 export class InvoicesExportQueryDto extends FormatDto {
   @IsOptional()
@@ -32,7 +33,8 @@ export class InvoicesExportQueryDto extends FormatDto {
 }
 
 const notAfter = (from: string | undefined, to: string | undefined) => {
-  if (from !== undefined && to !== undefined && from > to) throw badRequest('from must not be after to.', [{ field: 'from', detail: 'after to' }]);
+  if (from !== undefined && to !== undefined && from > to)
+    throw badRequest('from must not be after to.', [{ field: 'from', detail: 'after to' }]);
 };
 
 const attachment = (stream: ReturnType<typeof exportCharges>, format: ExportFormat, name: string) =>
@@ -66,6 +68,10 @@ export class ExportsController {
     notAfter(query.from, query.to);
     const format = query.format ?? 'csv';
     await this.projections.upToDate();
-    return attachment(exportInvoices(this.readModels, { businessId, from: query.from, to: query.to }, format), format, `invoices-${businessId}`);
+    return attachment(
+      exportInvoices(this.readModels, { businessId, from: query.from, to: query.to }, format),
+      format,
+      `invoices-${businessId}`,
+    );
   }
 }
