@@ -1,5 +1,5 @@
 import { type NewEvent, type RecordedEvent, SqliteEventStore } from '@ventana/event-store';
-import { PostgresDatabase } from '@ventana/projections';
+import { PostgresDatabase, type SqlExecutor } from '@ventana/projections';
 import { Client } from 'pg';
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_KAFKA_BROKERS, type TestSchema, createTestSchema, describeWithPostgresAndKafka } from '../../../../test/support/infra';
 import { Relay, relayLeaseName } from '../relay/relay';
-import type { Subscription } from '../subscriptions';
+import type { ProjectorSpec, Subscription } from '../subscriptions';
 import { toKafkaRecord } from './cloud-events';
 import { type KafkaSettings, ensureTopic, kafkaClient } from './kafka-client';
 import { KafkaSubscriptions } from './kafka-subscriptions';
@@ -69,6 +69,24 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
     closers.push(() => s.stop());
     return s;
   };
+  /** A projection's table that records every event applied to it, and what it then holds. */
+  const appliedTable = async () => {
+    const db = new PostgresDatabase(schema.url);
+    closers.push(() => db.close());
+    await db.run(`CREATE TABLE applied (event_id TEXT NOT NULL, position BIGINT NOT NULL)`);
+    const apply = async (tx: SqlExecutor, batch: readonly RecordedEvent[]) => {
+      for (const e of batch) await tx.run(`INSERT INTO applied (event_id, position) VALUES (?, ?)`, [e.id, e.position]);
+    };
+    const recorder = (name: string): ProjectorSpec => ({
+      name,
+      types: ['MessageRequested'],
+      db,
+      handle: (batch, commit) => commit((tx) => apply(tx, batch)),
+    });
+    const count = async () => Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM applied`))!.n);
+    const timesApplied = () => db.all<{ event_id: string; n: number }>(`SELECT event_id, count(*) AS n FROM applied GROUP BY event_id`);
+    return { db, apply, recorder, count, timesApplied };
+  };
   /** 3 businesses × 4 customers × 5 messages, each conversation on its own stream. */
   const appendConversations = async (round = 0) => {
     for (let m = 0; m < 5; m++)
@@ -118,9 +136,7 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
   });
 
   it('applies each event exactly once to a projection across a crash between writing rows and committing', async () => {
-    const db = new PostgresDatabase(schema.url);
-    closers.push(() => db.close());
-    await db.run(`CREATE TABLE applied (event_id TEXT NOT NULL, position BIGINT NOT NULL)`);
+    const { db, apply, recorder, count, timesApplied } = await appliedTable();
     const total = await appendConversations();
     relay();
 
@@ -132,7 +148,7 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
       db,
       handle: (batch, commit) =>
         commit(async (tx) => {
-          for (const e of batch) await tx.run(`INSERT INTO applied (event_id, position) VALUES (?, ?)`, [e.id, e.position]);
+          await apply(tx, batch);
           if (!crashed) {
             crashed = true;
             await tx.run(`SELECT pg_terminate_backend(pg_backend_pid())`);
@@ -144,46 +160,23 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
     await first.stop();
 
     // Second life: same subscriber name, fresh consumer; and Kafka forgets the committed offsets too.
-    const second = stopLater(
-      subscriptions().project({
-        name: 'exactly-once',
-        types: ['MessageRequested'],
-        db,
-        handle: (batch, commit) =>
-          commit(async (tx) => {
-            for (const e of batch) await tx.run(`INSERT INTO applied (event_id, position) VALUES (?, ?)`, [e.id, e.position]);
-          }),
-      }),
-    );
-    const count = async () => Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM applied`))!.n);
+    const second = stopLater(subscriptions().project(recorder('exactly-once')));
     await until('every event applied', async () => (await count()) >= total);
     await second.stop();
     const admin = kafkaClient(settings, log).admin();
     await admin.connect();
     await admin.resetOffsets({ groupId: `${settings.topic}.exactly-once`, topic: settings.topic, earliest: true });
     await admin.disconnect();
-    stopLater(
-      subscriptions().project({
-        name: 'exactly-once',
-        types: ['MessageRequested'],
-        db,
-        handle: (batch, commit) =>
-          commit(async (tx) => {
-            for (const e of batch) await tx.run(`INSERT INTO applied (event_id, position) VALUES (?, ?)`, [e.id, e.position]);
-          }),
-      }),
-    );
+    stopLater(subscriptions().project(recorder('exactly-once')));
     await sleep(3000);
 
-    const rows = await db.all<{ event_id: string; n: number }>(`SELECT event_id, count(*) AS n FROM applied GROUP BY event_id`);
+    const rows = await timesApplied();
     expect(rows).toHaveLength(total);
     expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
   });
 
   it('applies once what a relay published twice, even when both copies arrive in one batch', async () => {
-    const db = new PostgresDatabase(schema.url);
-    closers.push(() => db.close());
-    await db.run(`CREATE TABLE applied (event_id TEXT NOT NULL, position BIGINT NOT NULL)`);
+    const { recorder, count, timesApplied } = await appliedTable();
     const total = await appendConversations();
     // A relay that crashed before its checkpoint publishes the same stretch again: the log, then the log once more.
     const events = await store.readAll({ after: 0, limit: 1000 });
@@ -198,21 +191,10 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
     await producer.send({ topic: settings.topic, acks: -1, messages: [...records, ...records] });
     await producer.disconnect();
 
-    stopLater(
-      subscriptions().project({
-        name: 'republished',
-        types: ['MessageRequested'],
-        db,
-        handle: (batch, commit) =>
-          commit(async (tx) => {
-            for (const e of batch) await tx.run(`INSERT INTO applied (event_id, position) VALUES (?, ?)`, [e.id, e.position]);
-          }),
-      }),
-    );
-    const count = async () => Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM applied`))!.n);
+    stopLater(subscriptions().project(recorder('republished')));
     await until('every event applied', async () => (await count()) >= total);
     await sleep(1500); // the second copies have been fetched by now; none may land
-    const rows = await db.all<{ event_id: string; n: number }>(`SELECT event_id, count(*) AS n FROM applied GROUP BY event_id`);
+    const rows = await timesApplied();
     expect(rows).toHaveLength(total);
     expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
   });
