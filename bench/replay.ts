@@ -25,29 +25,61 @@ export interface ReplayFigures {
   rows: Record<string, number>;
 }
 
-async function measure(store: EventStore, db: SqlDatabase, events: number, log: (line: string) => void, engine: string): Promise<ReplayFigures> {
+/**
+ * The log is written by one store, closed, and replayed through a store opened afresh: `npm run cli
+ * -- replay` is its own process and finds the log on disk, not in the writer's caches.
+ */
+async function measure(
+  openStore: () => Promise<EventStore>,
+  db: SqlDatabase,
+  events: number,
+  log: (line: string) => void,
+  engine: string,
+): Promise<ReplayFigures> {
   log(`replay (${engine}): generating ${events} events through the store's append…`);
-  const generated = await generateLog(store, { events });
-  log(`replay (${engine}): ${generated.events} events (${generated.messages} messages) in ${generated.seconds.toFixed(1)} s; replaying every projection…`);
-  const started = performance.now();
-  const result = await replayIntoShadow({ db, source: storeLog(store), projections: ALL_PROJECTIONS, checkpoint: storeCheckpoints(db.dialect), until: 'head' });
-  const seconds = (performance.now() - started) / 1000;
-  const rows: Record<string, number> = {};
-  for (const table of ALL_PROJECTIONS.flatMap((p) => p.tables)) rows[table] = Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0);
-  log(`replay (${engine}): ${result.eventsRead} events in ${seconds.toFixed(1)} s = ${Math.round(result.eventsRead / seconds)} events/s; rows ${JSON.stringify(rows)}`);
-  return { events: result.eventsRead, generate_seconds: round(generated.seconds, 1), replay_seconds: round(seconds, 2), events_per_s: Math.round(result.eventsRead / seconds), rows };
+  const writer = await openStore();
+  const generated = await generateLog(writer, { events }).finally(() => writer.close());
+  log(
+    `replay (${engine}): ${generated.events} events (${generated.messages} messages) in ${generated.seconds.toFixed(1)} s; replaying every projection…`,
+  );
+  const store = await openStore();
+  try {
+    const started = performance.now();
+    const result = await replayIntoShadow({
+      db,
+      source: storeLog(store),
+      projections: ALL_PROJECTIONS,
+      checkpoint: storeCheckpoints(db.dialect),
+      until: 'head',
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const rows: Record<string, number> = {};
+    for (const table of ALL_PROJECTIONS.flatMap((p) => p.tables))
+      rows[table] = Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0);
+    log(
+      `replay (${engine}): ${result.eventsRead} events in ${seconds.toFixed(1)} s = ${Math.round(result.eventsRead / seconds)} events/s; rows ${JSON.stringify(rows)}`,
+    );
+    return {
+      events: result.eventsRead,
+      generate_seconds: round(generated.seconds, 1),
+      replay_seconds: round(seconds, 2),
+      events_per_s: Math.round(result.eventsRead / seconds),
+      rows,
+    };
+  } finally {
+    await store.close();
+  }
 }
 
 export async function benchReplayEmbedded(events: number, log: (line: string) => void): Promise<ReplayFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
   // Generation is not what is measured: NORMAL spares it an fsync per group.
-  const store = await SqliteEventStore.open({ file: join(dir, 'events.db'), synchronous: 'NORMAL' });
+  const openStore = () => SqliteEventStore.open({ file: join(dir, 'events.db'), synchronous: 'NORMAL' });
   const db = new SqliteDatabase(join(dir, 'read-models.db'));
   try {
-    return await measure(store, db, events, log, 'embedded');
+    return await measure(openStore, db, events, log, 'embedded');
   } finally {
     await db.close();
-    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -59,13 +91,12 @@ export async function benchReplayPostgres(serverUrl: string, events: number, log
   await admin.query(`CREATE SCHEMA ${schema}`);
   const url = new URL(serverUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const store = await PostgresEventStore.open({ connectionString: url.toString(), poolSize: 16 });
+  const openStore = () => PostgresEventStore.open({ connectionString: url.toString(), poolSize: 16 });
   const db = new PostgresDatabase(url.toString());
   try {
-    return await measure(store, db, events, log, 'PostgreSQL');
+    return await measure(openStore, db, events, log, 'PostgreSQL');
   } finally {
     await db.close();
-    await store.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
   }
