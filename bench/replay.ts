@@ -27,7 +27,7 @@ export interface ReplayFigures {
 
 /**
  * The log is written by one store, closed, and replayed through a store opened afresh: `npm run cli
- * -- replay` is its own process and finds the log on disk, not in the writer's caches.
+ * -- replay` is its own process and opens the log from disk, never the instance that wrote it.
  */
 async function measure(
   openStore: () => Promise<EventStore>,
