@@ -10,6 +10,8 @@ import { type KafkaSettings, ensureTopic } from './kafka-client';
 
 const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 5000;
+const HEARTBEAT_MS = 1000;
+const RESTART_DELAY_MS = 1000;
 
 /**
  * The distributed adapter: one consumer group per subscriber on the relay's topic. Instances of a
@@ -81,43 +83,63 @@ export class KafkaSubscriptions implements Subscriptions {
     await ConsumerOffsets.forget(tx, name);
   }
 
-  /** Starts a consumer for `spec` and returns its subscription; work begins in the background. */
+  /**
+   * Starts a consumer for `spec` and returns its subscription; work begins in the background. A
+   * consumer that crashes for good (kafkajs restarts only retriable crashes; losing the group
+   * membership is not one) is replaced by a new one, which resumes from the committed offsets.
+   */
   private consume(
     spec: ReactorSpec | ProjectorSpec,
     onBatch: (consumer: Consumer, payload: EachBatchPayload) => Promise<void>,
     onAssigned?: () => Promise<void>,
   ): Subscription {
-    const groupId = groupIdOf(this.settings.topic, spec.name);
-    const consumer = this.kafka.consumer({
-      groupId,
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 15_000,
-      heartbeatInterval: 1000,
-      maxWaitTimeInMs: 50,
-      allowAutoTopicCreation: false,
-    });
-    // Work handed over by a rebalance waits until the instance has reloaded what it needs for it.
-    let assigned: Promise<unknown> = Promise.resolve();
-    if (onAssigned)
-      consumer.on(consumer.events.GROUP_JOIN, () => (assigned = onAssigned().catch((error: unknown) => spec.onError?.(error, 0))));
-    const started = (async () => {
-      await ensureTopic(await this.adminClient(), this.settings);
-      await consumer.connect();
-      await consumer.subscribe({ topic: this.settings.topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: async (payload) => {
-          await assigned;
-          await onBatch(consumer, payload);
-        },
+    let stopping = false;
+    const start = (): { consumer: Consumer; started: Promise<void> } => {
+      const consumer = this.kafka.consumer({
+        groupId: groupIdOf(this.settings.topic, spec.name),
+        sessionTimeout: 10_000,
+        rebalanceTimeout: 15_000,
+        heartbeatInterval: HEARTBEAT_MS,
+        maxWaitTimeInMs: 50,
+        allowAutoTopicCreation: false,
       });
-    })();
-    started.catch((error: unknown) => this.log.error({ err: error, subscriber: spec.name }, 'consumer failed to start'));
+      // Work handed over by a rebalance waits until the instance has reloaded what it needs for it.
+      let assigned: Promise<unknown> = Promise.resolve();
+      if (onAssigned)
+        consumer.on(consumer.events.GROUP_JOIN, () => (assigned = onAssigned().catch((error: unknown) => spec.onError?.(error, 0))));
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart || stopping) return;
+        this.log.error({ err: payload.error, subscriber: spec.name }, 'consumer crashed; starting a new one');
+        setTimeout(() => void (stopping || (current = start())), RESTART_DELAY_MS);
+      });
+      const started = (async () => {
+        await ensureTopic(await this.adminClient(), this.settings);
+        await consumer.connect();
+        await consumer.subscribe({ topic: this.settings.topic, fromBeginning: true });
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async (payload) => {
+            await assigned;
+            // A long batch (a backlog into a slow database) must not outlast the session and cost the group its member.
+            const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_MS);
+            try {
+              await onBatch(consumer, payload);
+            } finally {
+              clearInterval(beating);
+            }
+          },
+        });
+      })();
+      started.catch((error: unknown) => this.log.error({ err: error, subscriber: spec.name }, 'consumer failed to start'));
+      return { consumer, started };
+    };
+    let current = start();
     return {
       stop: async () => {
-        await started.catch(() => undefined);
-        await consumer.disconnect(); // finishes the batch in hand, commits, leaves the group
+        stopping = true;
+        await current.started.catch(() => undefined);
+        await current.consumer.disconnect(); // finishes the batch in hand, commits, leaves the group
       },
     };
   }
