@@ -196,7 +196,7 @@ export class KafkaSubscriptions implements Subscriptions {
     if (this.admin) await (await this.admin).disconnect();
   }
 
-  /** Runs `work` until it succeeds, backing off, heartbeating, and giving up only when the consumer stops. */
+  /** Runs `work` until it succeeds, backing off, and giving up only when the consumer stops (eachBatch heartbeats meanwhile). */
   private async retrying(
     spec: { name: string; onError?: (e: unknown, a: number) => void },
     payload: EachBatchPayload,
@@ -209,7 +209,6 @@ export class KafkaSubscriptions implements Subscriptions {
         if (!payload.isRunning() || payload.isStale()) throw error; // the batch goes to whoever owns it next
         (spec.onError ?? ((e) => this.log.error({ err: e, subscriber: spec.name }, 'handling a batch failed; retrying')))(error, attempt);
         await sleep(Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (attempt - 1)));
-        await payload.heartbeat().catch(() => undefined);
       }
     }
   }
