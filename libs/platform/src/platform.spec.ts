@@ -1,7 +1,6 @@
 process.env.LOG_LEVEL ??= 'silent';
 
 import 'reflect-metadata';
-import { Writable } from 'node:stream';
 import { Body, Controller, Get, Injectable, Module, Param, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Type } from 'class-transformer';
@@ -12,13 +11,13 @@ import {
   ReadinessChecks,
   bearerToken,
   createHttpApp,
-  createLogger,
   hashToken,
   newSecretToken,
   notFound,
   tokenMatches,
   validateBody,
 } from '@ventana/platform';
+import { captureLog } from './logging/testing/log-capture';
 
 class TemplateDto {
   @IsString() name!: string;
@@ -243,17 +242,7 @@ describe('tokens', () => {
 
 describe('logger', () => {
   it('redacts secrets', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const level = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = 'info';
-    const logger = createLogger('test', sink);
-    process.env.LOG_LEVEL = level;
+    const { logger, lines } = captureLog('test');
     logger.info({
       req: { headers: { authorization: 'Bearer vk_1' } },
       sealed: { ciphertext: 'c', nonce: 'n' },

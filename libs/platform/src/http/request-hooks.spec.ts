@@ -1,21 +1,10 @@
 import Fastify from 'fastify';
-import { Writable } from 'node:stream';
-import { createLogger } from '../logging/logger';
+import { captureLog } from '../logging/testing/log-capture';
 import { observeRequests } from './request-hooks';
 
 describe('request log', () => {
   it('writes one line per request with only method, path without query, status, duration and id', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const level = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = 'info';
-    const logger = createLogger('http', sink);
-    process.env.LOG_LEVEL = level;
+    const { logger, lines } = captureLog('http');
     const fastify = Fastify();
     observeRequests(fastify, logger);
     fastify.post('/v1/:business_id/messages', async (_req, reply) => reply.code(202).send({ ok: true }));

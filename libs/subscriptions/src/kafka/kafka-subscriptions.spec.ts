@@ -113,54 +113,50 @@ describeWithPostgresAndKafka()('relay and Kafka subscriptions (real broker, real
     for (const numbers of byConversation.values()) expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
   });
 
-  it('keeps its member through a batch that takes longer than the session timeout (10 s): handled once, then the next', async () => {
-    await store.append('conversation-slow', [message('b0', '447700900000', 0)], 'any');
+  /**
+   * Event 0 reaches a reactor whose first handling of it stalls as `stall` does; then event 1 is
+   * appended. Returns what the reactor handled, a moment after event 1 (a redelivery would be in).
+   */
+  const handledAroundAStall = async (name: string, stall: () => unknown): Promise<number[]> => {
+    const stream = `conversation-${name}`;
+    await store.append(stream, [message('b0', '447700900000', 0)], 'any');
     relay();
     const handled: number[] = [];
+    let stalled = false;
     stopLater(
       subscriptions().react({
-        name: 'slow',
+        name,
         types: ['MessageRequested'],
         handle: async (e) => {
           const n = (e.data as { n: number }).n;
-          if (n === 0) await sleep(12_000); // a session without heartbeats would expire meanwhile
-          handled.push(n);
-        },
-      }),
-    );
-    await until('the slow batch handled', () => handled.length >= 1, 60_000);
-    await store.append('conversation-slow', [message('b0', '447700900000', 1)], 'any');
-    await until('the next event handled', () => handled.includes(1), 30_000);
-    await sleep(1000); // a redelivery of the slow batch would arrive about now
-    expect(handled).toEqual([0, 1]);
-  }, 90_000);
-
-  it('replaces a consumer that lost its member (event loop blocked past the session), which goes on with the next event', async () => {
-    await store.append('conversation-stuck', [message('b0', '447700900001', 0)], 'any');
-    relay();
-    const handled: number[] = [];
-    let blocked = false;
-    stopLater(
-      subscriptions().react({
-        name: 'stuck',
-        types: ['MessageRequested'],
-        handle: async (e) => {
-          const n = (e.data as { n: number }).n;
-          if (n === 0 && !blocked) {
-            blocked = true;
-            // Nothing else runs meanwhile, heartbeats included: the coordinator drops the member.
-            const until = Date.now() + 11_000;
-            while (Date.now() < until);
+          if (n === 0 && !stalled) {
+            stalled = true;
+            await stall();
           }
           handled.push(n);
         },
       }),
     );
-    await until('the blocked batch handled', () => handled.length >= 1, 60_000);
-    await store.append('conversation-stuck', [message('b0', '447700900001', 1)], 'any');
+    await until('the stalled batch handled', () => handled.length >= 1, 60_000);
+    await store.append(stream, [message('b0', '447700900000', 1)], 'any');
     await until('the next event handled', () => handled.includes(1), 60_000);
+    await sleep(1000);
+    return handled;
+  };
+
+  it('keeps its member through a batch that takes longer than the session timeout (10 s): handled once, then the next', async () => {
+    // A session without heartbeats would expire meanwhile.
+    expect(await handledAroundAStall('slow', () => sleep(12_000))).toEqual([0, 1]);
+  }, 120_000);
+
+  it('replaces a consumer that lost its member (event loop blocked past the session), which goes on with the next event', async () => {
+    const blockEventLoop = () => {
+      // Nothing else runs meanwhile, heartbeats included: the coordinator drops the member.
+      const until = Date.now() + 11_000;
+      while (Date.now() < until);
+    };
     // The lost member could not commit, so the new consumer fetches that batch again; the positions seen are skipped.
-    expect(handled).toEqual([0, 1]);
+    expect(await handledAroundAStall('stuck', blockEventLoop)).toEqual([0, 1]);
   }, 120_000);
 
   it('has one active relay; the standby takes over when the active one dies', async () => {
