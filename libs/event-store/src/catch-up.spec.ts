@@ -65,6 +65,21 @@ describe('startCatchUp', () => {
     expect(catchUp.position()).toBe(8);
   });
 
+  it('lingering after a wake-up, takes a burst of appends as one batch', async () => {
+    const batches: string[][] = [];
+    const catchUp = track(
+      startCatchUp({ name: 'test', store, lingerMs: 100, startAfter: async () => 0, handle: async (b) => void batches.push(ids(b)) }),
+    );
+    await catchUp.caughtUp(0);
+    await append('a', 'X');
+    await new Promise((r) => setTimeout(r, 20)); // woken by the first append, still lingering
+    await append('b', 'X');
+    const { position } = await append('c', 'X');
+    await catchUp.caughtUp(position);
+
+    expect(batches).toEqual([['a#0', 'b#0', 'c#0']]);
+  });
+
   it('starts after the given position', async () => {
     await append('a', 'X', 'X', 'X', 'X');
     const handled: RecordedEvent[] = [];

@@ -14,6 +14,11 @@ export interface CatchUpOptions {
   batchSize?: number;
   /** How long to wait for an append before polling again (default 1000 ms). */
   idleWaitMs?: number;
+  /**
+   * Once woken by an append, how much longer to wait before reading (default 0), so that a burst
+   * of appends becomes one batch: one transaction and one checkpoint instead of one per append.
+   */
+  lingerMs?: number;
   /** Called on every failed attempt before the retry; defaults to console.error. */
   onError?: (error: unknown, attempt: number) => void;
   /** Called whenever everything matching up to `position` has been handled. */
@@ -37,7 +42,7 @@ const STOPPED = Symbol('stopped');
 
 /** Follows the global log from `startAfter()` on, handing batches to `handle` one at a time, forever, until stopped. */
 export function startCatchUp(options: CatchUpOptions): CatchUp {
-  const { name, store, types, batchSize = 500, idleWaitMs = 1000 } = options;
+  const { name, store, types, batchSize = 500, idleWaitMs = 1000, lingerMs = 0 } = options;
   const onError =
     options.onError ?? ((error, attempt) => console.error(`[catch-up ${name}] attempt ${attempt} failed`, error));
 
@@ -83,7 +88,10 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
       const last = batch.at(-1)?.position ?? position;
       const full = batch.length >= batchSize;
       advance(full ? last : Math.max(last, head, position));
-      if (!full && !stopping) await Promise.race([store.waitForAppend(position, idleWaitMs), stopSignal]);
+      if (!full && !stopping) {
+        await Promise.race([store.waitForAppend(position, idleWaitMs), stopSignal]);
+        if (lingerMs > 0 && !stopping) await sleep(lingerMs, stopSignal);
+      }
     }
   };
 

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { EventStore, ExpectedRevision } from './event-store';
 import { WrongExpectedRevisionError } from './event-store';
+import { newId } from './event';
 
 export interface DomainEvent {
   type: string;
@@ -35,7 +35,7 @@ export async function decideOnStream<Event extends DomainEvent, Result = void>(
     try {
       await store.append(
         streamName,
-        decision.events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: causation })),
+        decision.events.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata: causation })),
         expected,
       );
       return decision;
@@ -49,7 +49,7 @@ export async function decideOnStream<Event extends DomainEvent, Result = void>(
 export async function appendFacts(store: EventStore, streamName: string, events: readonly DomainEvent[], causation: Causation): Promise<number> {
   const result = await store.append(
     streamName,
-    events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: causation })),
+    events.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata: causation })),
     'any',
   );
   return result.position;

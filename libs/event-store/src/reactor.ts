@@ -15,6 +15,7 @@ export interface ReactorOptions {
   types?: readonly string[];
   batchSize?: number;
   idleWaitMs?: number;
+  lingerMs?: number;
   onError?: CatchUpOptions['onError'];
   onAdvance?: CatchUpOptions['onAdvance'];
 }

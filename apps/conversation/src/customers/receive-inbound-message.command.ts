@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import type { ConversationEvent, ReferralSource, SealedContent } from '@ventana/domain';
-import { type Causation, type EventStore, appendFacts } from '@ventana/event-store';
+import { type Causation, type EventStore, appendFacts, newId } from '@ventana/event-store';
 import { EVENT_STORE, Streams } from '@ventana/platform';
 import { businessByPhone } from '../businesses/business-directory';
 
@@ -25,7 +24,7 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
 
   async execute({ waId, businessPhone, content, referral, causation }: ReceiveInboundMessage) {
     const business = await businessByPhone(this.store, businessPhone);
-    const messageId = randomUUID();
+    const messageId = newId();
     const received: ConversationEvent = {
       type: 'InboundMessageReceived',
       data: { businessId: business.id, waId, at: causation.time, messageId, content, referral },

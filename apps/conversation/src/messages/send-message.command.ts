@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { type ConversationEvent, DAY, type EventOf, ms } from '@ventana/domain';
-import { type Causation, type EventStore, appendFacts, decideOnStream } from '@ventana/event-store';
+import { type Causation, type EventStore, appendFacts, decideOnStream, newId } from '@ventana/event-store';
 import { EVENT_STORE, Streams, unprocessable } from '@ventana/platform';
 
 type Requested = Omit<EventOf<'MessageRequested'>['data'], 'messageId' | 'at'>;
@@ -34,7 +33,7 @@ export class SendMessageHandler implements ICommandHandler<SendMessage> {
   async execute({ request, idempotency, causation }: SendMessage) {
     const { messageId, replay } = idempotency
       ? await this.claimKey(request.businessId, idempotency, causation)
-      : { messageId: randomUUID(), replay: false };
+      : { messageId: newId(), replay: false };
     const conversation = Streams.conversation(request.businessId, request.waId);
     // A replay re-requests only if a crash came between claiming the key and recording the request.
     if (!replay || !(await this.alreadyRequested(conversation, messageId))) {
@@ -57,7 +56,7 @@ export class SendMessageHandler implements ICommandHandler<SendMessage> {
           }
           return { events: [], result: { messageId: last.data.messageId, replay: true } };
         }
-        const messageId = randomUUID();
+        const messageId = newId();
         return { events: [{ type: 'IdempotencyKeyUsed', data: { messageId, bodyHash, at: causation.time } }], result: { messageId, replay: false } };
       },
       causation,

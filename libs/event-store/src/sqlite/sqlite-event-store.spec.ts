@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStoreContract } from '../contract/event-store.contract';
 import type { NewEvent } from '../event';
+import { WrongExpectedRevisionError } from '../event-store';
 import { SqliteEventStore } from './sqlite-event-store';
 
 const dirs: string[] = [];
@@ -48,6 +49,25 @@ describe('SqliteEventStore on disk', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it('opens a file of the earlier schema (with its streams table) and checks revisions from the events themselves', async () => {
+    const file = tempFile();
+    const first = await SqliteEventStore.open({ file });
+    await first.append('order-1', [event(), event()], 'no_stream');
+    await first.close();
+    // What earlier versions also kept: each stream's last revision, here deliberately stale.
+    const raw = new Database(file);
+    raw.exec(`CREATE TABLE streams (name TEXT PRIMARY KEY, revision INTEGER NOT NULL); INSERT INTO streams VALUES ('order-1', 0)`);
+    raw.close();
+
+    const reopened = await SqliteEventStore.open({ file });
+    await expect(reopened.append('order-1', [event()], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(reopened.append('order-1', [event()], 1)).resolves.toMatchObject({ nextExpectedRevision: 2 });
+    await reopened.close();
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare(`SELECT name FROM sqlite_master WHERE name = 'streams'`).all()).toEqual([]);
+    check.close();
   });
 
   it('sees appends made through another connection to the same file', async () => {
