@@ -4,19 +4,19 @@ import { mkdtempSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@ventana/event-store';
+import { SqliteEventStore, newId } from '@ventana/event-store';
 import { LoadClient } from './http-load';
 
 /** An event as the platform writes it (a MessageAccepted-sized payload), for both the store and its anchor. */
 export function sampleEvent(i: number) {
   return {
-    id: randomUUID(),
+    id: newId(),
     type: 'MessageAccepted',
     data: {
       businessId: randomUUID(),
       waId: `4477009${String(i).padStart(5, '0')}`,
       at: new Date().toISOString(),
-      messageId: randomUUID(),
+      messageId: newId(),
       kind: 'template',
       category: 'marketing',
       pricingType: 'regular',
