@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 
 /**
  * A keep-alive HTTP/1.1 client on undici's pool, which costs about half the CPU of node:http's
@@ -15,7 +15,7 @@ export class LoadClient {
   async request(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const res = await this.pool.request({
-      method: method as 'GET',
+      method: method as Dispatcher.HttpMethod,
       path,
       headers: {
         ...(token && { authorization: `Bearer ${token}` }),

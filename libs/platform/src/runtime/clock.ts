@@ -1,4 +1,4 @@
-import type { EventStore } from '@ventana/event-store';
+import { type EventStore, newId } from '@ventana/event-store';
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
 
@@ -62,7 +62,7 @@ export class TestClock implements Clock {
       const time = new Date(this.now()).toISOString();
       await this.store.append(
         STREAM,
-        [{ id: randomUUID(), type: 'ClockAdvanced', data: { seconds, offsetMs }, metadata: { time, correlationId: randomUUID(), causationId: 'operator' } }],
+        [{ id: newId(), type: 'ClockAdvanced', data: { seconds, offsetMs }, metadata: { time, correlationId: randomUUID(), causationId: 'operator' } }],
         revision,
       );
       this.offsetMs = offsetMs;

@@ -24,13 +24,12 @@ export class StoreSubscriptions implements Subscriptions {
   constructor(
     private readonly store: EventStore,
     private readonly progress?: ProgressBoard,
-    private readonly lingerMs = LINGER_MS,
   ) {}
 
   react(spec: ReactorSpec): Subscription {
     let reactor: CatchUp | undefined;
     const started = (spec.onAssigned?.() ?? Promise.resolve()).then(() => {
-      reactor = startReactor({ ...spec, store: this.store, lingerMs: this.lingerMs, onAdvance: this.publisher(spec.name) });
+      reactor = startReactor({ ...spec, store: this.store, lingerMs: LINGER_MS, onAdvance: this.publisher(spec.name) });
     });
     return this.track(spec.name, started.then(() => reactor!));
   }
@@ -44,7 +43,7 @@ export class StoreSubscriptions implements Subscriptions {
         name,
         store: this.store,
         types: spec.types,
-        lingerMs: this.lingerMs,
+        lingerMs: LINGER_MS,
         onError: spec.onError,
         onAdvance: this.publisher(name),
         startAfter: async () =>
