@@ -116,6 +116,14 @@ export async function startProcess(options: {
 
 const STOP_WITHIN_MS = 20_000;
 
+/**
+ * The node flags `npm start` runs the embedded platform with (package.json's `start` says the same;
+ * test/e2e/operations.spec.ts checks they agree), so tests, demo and bench run what operators run.
+ * Single-threaded GC: the platform's two JavaScript threads already keep a 2-core host busy, and
+ * V8's parallel GC helpers only compete with them for the cores (README, Benchmark).
+ */
+export const EMBEDDED_NODE_ARGS: readonly string[] = ['--single-threaded-gc'];
+
 /** Starts the built embedded platform (`npm run build` first) as a real process and waits until it is ready. */
 export async function startPlatform(
   options: { dataDir?: string; env?: Record<string, string>; keepLogs?: boolean; nodeArgs?: string[]; port?: number } = {},
@@ -127,7 +135,7 @@ export async function startPlatform(
     app: 'ventana',
     env: { DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, CLOCK: 'test', ...options.env },
     keepLogs: options.keepLogs,
-    nodeArgs: options.nodeArgs,
+    nodeArgs: [...EMBEDDED_NODE_ARGS, ...(options.nodeArgs ?? [])],
     fixedPort: options.port,
   });
   return {

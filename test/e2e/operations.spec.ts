@@ -1,4 +1,5 @@
-import { startPlatform, type TestPlatform } from '../support/platform-process';
+import { readFileSync } from 'node:fs';
+import { EMBEDDED_NODE_ARGS, entryOf, startPlatform, type TestPlatform } from '../support/platform-process';
 import { expectProblem } from '../support/problem';
 import { World } from '../support/world';
 
@@ -12,6 +13,13 @@ describe('operations', () => {
     world = new World(platform);
   });
   afterAll(() => platform.stop());
+
+  it('runs with the node flags of `npm start`, which tests, demo and bench use too', () => {
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toBe(['node', ...EMBEDDED_NODE_ARGS, 'dist/apps/ventana/src/main.js'].join(' '));
+    const commandLine = readFileSync(`/proc/${platform.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    expect(commandLine.slice(1)).toEqual([...EMBEDDED_NODE_ARGS, entryOf('ventana')]);
+  });
 
   it('answers the liveness probe', async () => {
     const r = await world.api.call('GET', '/health/live');
